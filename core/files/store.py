@@ -1,0 +1,242 @@
+"""The receive folder: where incoming files are written, resumed, verified and put into place.
+
+Rules that protect what is already there:
+
+* a file is written to ``<name>.part`` and only renamed to its real name after its SHA-256 matched;
+* an existing file is never overwritten: the new one becomes "name (1).ext", "name (2).ext"...;
+* a ``.part`` left by an interrupted transfer is resumed when a later offer of the same file matches
+  its first bytes (the sender compares the SHA-256 of that prefix); a ``.part`` that belongs to a
+  different file, or that another transfer is writing right now, is left alone and a fresh one is used.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from core.files.paths import UnsafePath, resolve_inside, safe_relative_path
+
+PART_SUFFIX = ".part"
+HASH_BLOCK = 1024 * 1024
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class StoreError(Exception):
+    """``code`` for the protocol (disk_full, io_error...), ``str()`` in plain words."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Slot:
+    """One accepted file on its way in."""
+
+    index: int
+    rel: PurePosixPath
+    size: int
+    target: Path  # where it should land (the real name may get a " (1)" when that is taken)
+    part: Path
+    resume_offset: int = 0
+    prefix_sha256: str = ""
+
+
+def sha256_of(path: Path, length: int | None = None) -> str:
+    """SHA-256 of the first ``length`` bytes of ``path`` (all of it when None)."""
+    h = hashlib.sha256()
+    remaining = length
+    with open(path, "rb") as f:
+        while remaining is None or remaining > 0:
+            block = f.read(HASH_BLOCK if remaining is None else min(HASH_BLOCK, remaining))
+            if not block:
+                break
+            h.update(block)
+            if remaining is not None:
+                remaining -= len(block)
+    return h.hexdigest()
+
+
+def numbered(path: Path, n: int) -> Path:
+    """``report.pdf`` -> ``report (n).pdf``; ``archive.tar.gz`` -> ``archive (n).tar.gz``."""
+    name = path.name
+    stem, dot, ext = name.partition(".") if not name.startswith(".") else (name, "", "")
+    return path.with_name(f"{stem} ({n}){dot}{ext}")
+
+
+class ReceiveFolder:
+    """One receive folder, shared by all connections of a file receiver (thread-safe)."""
+
+    def __init__(self, root: Path, min_free_bytes: int = 0) -> None:
+        self.root = Path(root)
+        self.min_free_bytes = min_free_bytes
+        self._lock = threading.Lock()
+        self._active: set[Path] = set()  # .part files being written right now
+
+    def ensure(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError("io_error", f"The receive folder {self.root} cannot be created: {exc.strerror}.") from exc
+        if not os.access(self.root, os.W_OK):
+            raise StoreError("io_error", f"Wirelab is not allowed to write into the receive folder {self.root}.")
+
+    def check_path(self, path: str) -> PurePosixPath:
+        return safe_relative_path(path)
+
+    def plan(self, index: int, rel: PurePosixPath, size: int) -> Slot:
+        """Reserve a ``.part`` for one file, picking up a resumable one when there is one."""
+        target = resolve_inside(self.root, rel)
+        part, held = self._reserve(target, size, fresh_only=False)
+        slot = Slot(index, rel, size, target, part, resume_offset=held)
+        if held:
+            slot.prefix_sha256 = sha256_of(part, held)
+        return slot
+
+    def restart_fresh(self, slot: Slot) -> None:
+        """The sender's file does not match the old ``.part``: leave that one alone, write a new one."""
+        self.release(slot)
+        slot.part, _ = self._reserve(slot.target, slot.size, fresh_only=True)
+        slot.resume_offset = 0
+        slot.prefix_sha256 = ""
+
+    def _reserve(self, target: Path, size: int, *, fresh_only: bool) -> tuple[Path, int]:
+        with self._lock:
+            n = 0
+            while True:
+                candidate = target if n == 0 else numbered(target, n)
+                n += 1
+                part = candidate.with_name(candidate.name + PART_SUFFIX)
+                if part in self._active or part.is_symlink():
+                    continue  # another transfer is writing it, or it points somewhere else
+                if os.path.lexists(part):
+                    if fresh_only or not part.is_file() or part.stat().st_size > size:
+                        continue  # somebody else's partial file: not ours to touch
+                    self._active.add(part)
+                    return part, part.stat().st_size
+                self._active.add(part)
+                return part, 0
+
+    def release(self, slot: Slot) -> None:
+        self.release_part(slot.part)
+
+    def release_part(self, part: Path) -> None:
+        with self._lock:
+            self._active.discard(part)
+
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.root).free
+
+    def space_problem(self, needed: int) -> str | None:
+        """Plain words when ``needed`` more bytes would leave less than the safety margin free."""
+        free = self.free_bytes()
+        if free - needed < self.min_free_bytes:
+            from core.text import human_size
+
+            return (f"The receiving computer does not have enough free disk space: these files need "
+                    f"{human_size(needed)}, and {human_size(free)} is free (Wirelab keeps "
+                    f"{human_size(self.min_free_bytes)} spare). Free some space, or send fewer files.")
+        return None
+
+    def open_part(self, slot: Slot, offset: int) -> int:
+        """Open the slot's ``.part`` for writing at ``offset`` (creating folders as needed)."""
+        try:
+            slot.part.parent.mkdir(parents=True, exist_ok=True)
+            resolve_inside(self.root, PurePosixPath(*slot.part.relative_to(self.root).parts))
+            fd = os.open(slot.part, os.O_WRONLY | os.O_CREAT | _O_BINARY | _O_NOFOLLOW, 0o644)
+        except UnsafePath:
+            raise
+        except OSError as exc:
+            raise io_error(exc, slot) from exc
+        try:
+            os.ftruncate(fd, offset)
+            os.lseek(fd, offset, os.SEEK_SET)
+        except OSError as exc:
+            os.close(fd)
+            raise io_error(exc, slot) from exc
+        return fd
+
+    def finish(self, slot: Slot, fd: int) -> Path:
+        """fsync, close, and move the verified ``.part`` to a name that is free. Returns the final path."""
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise io_error(exc, slot) from exc
+        os.close(fd)
+        final = self._place(slot)
+        self.release(slot)
+        return final
+
+    def _place(self, slot: Slot) -> Path:
+        n = 0
+        while True:
+            final = slot.target if n == 0 else numbered(slot.target, n)
+            n += 1
+            try:
+                os.link(slot.part, final)  # fails if `final` exists: never overwrites, even in a race
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,
+                                     getattr(errno, "ENOSYS", -1)):
+                    raise io_error(exc, slot) from exc
+                # A filesystem without hard links (FAT, some network drives): rename, checking first.
+                if os.path.lexists(final):
+                    continue
+                os.rename(slot.part, final)
+                return final
+            os.unlink(slot.part)
+            _fsync_dir(final.parent)
+            return final
+
+    def discard(self, slot: Slot, fd: int | None = None) -> None:
+        """Throw away a ``.part`` whose content is wrong (its hash did not match)."""
+        if fd is not None:
+            os.close(fd)
+        try:
+            os.unlink(slot.part)
+        except OSError:
+            pass
+        self.release(slot)
+
+    def keep_partial(self, slot: Slot, fd: int | None = None) -> None:
+        """The transfer stopped midway: keep the ``.part`` for a later resume."""
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            os.close(fd)
+        self.release(slot)
+
+
+def io_error(exc: OSError, slot: Slot) -> StoreError:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return StoreError("disk_full", f"The receiving computer's disk is full, so “{slot.rel}” could not be "
+                                       "saved. What arrived so far is kept and the transfer can resume later.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreError("io_error", f"Wirelab is not allowed to write “{slot.rel}” into the receive folder.")
+    return StoreError("io_error", f"“{slot.rel}” could not be written: {exc.strerror or exc}.")
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

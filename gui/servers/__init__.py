@@ -1,0 +1,1 @@
+"""The Servers dashboard and the Qt side of the process supervisor."""
