@@ -10,8 +10,8 @@ from core.lab import LabSettings, worker_specs
 from core.supervisor import Supervisor
 
 
-def build_supervisor(settings: LabSettings) -> Supervisor:
-    supervisor = Supervisor(auto_restart=False)
+def build_supervisor(settings: LabSettings, auto_restart: bool = False) -> Supervisor:
+    supervisor = Supervisor(auto_restart=auto_restart)
     for spec in worker_specs(settings):
         supervisor.add(spec)
     return supervisor

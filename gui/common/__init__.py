@@ -1,0 +1,1 @@
+"""Pieces every Wirelab window shares: colours, the app icon, small widgets."""
