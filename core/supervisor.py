@@ -213,6 +213,10 @@ class Supervisor:
         if stopper is not None:
             stopper.join()  # a stop in progress finishes first, so the port is free again
         with self._lock:
+            died = handle.process is not None and handle.stopper is None and handle.process.exitcode is not None
+        if died:
+            self._reap(handle)  # it died a moment ago and the pump has not noticed yet
+        with self._lock:
             if handle.state in (WorkerState.STARTING, WorkerState.RUNNING):
                 return
             self._spawn(handle)

@@ -64,7 +64,14 @@ def wait_for(events: queue.Queue, predicate: Callable[[Any], bool], timeout: flo
         if predicate(event):
             return event
         seen.append(event)
-    raise AssertionError(f"no matching event within {timeout}s; saw: {seen!r}")
+    shown = [_short(e) for e in seen[-8:]]
+    more = f"{len(seen) - len(shown)} earlier events and " if len(seen) > len(shown) else ""
+    raise AssertionError(f"no matching event within {timeout}s; saw {more}these last: {shown}")
+
+
+def _short(event: Any, limit: int = 240) -> str:
+    text = repr(event)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def wirelab_command() -> list[str]:

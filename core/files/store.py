@@ -150,7 +150,7 @@ class ReceiveFolder:
         try:
             slot.part.parent.mkdir(parents=True, exist_ok=True)
             resolve_inside(self.root, PurePosixPath(*slot.part.relative_to(self.root).parts))
-            fd = os.open(slot.part, os.O_WRONLY | os.O_CREAT | _O_BINARY | _O_NOFOLLOW, 0o644)
+            fd = os.open(slot.part, os.O_RDWR | os.O_CREAT | _O_BINARY | _O_NOFOLLOW, 0o644)
         except UnsafePath:
             raise
         except OSError as exc:

@@ -262,7 +262,12 @@ class _Session:
         except RemoteProtocolError as exc:
             reason = f"protocol error: {exc.code}"
             if exc.code == "not_wirelab" and not self.announced:
-                self._serve_seed(self.conn.trailing_data)
+                try:
+                    self._serve_seed(self.conn.trailing_data)
+                except (OSError, StoreError) as seed_exc:
+                    reason = f"tutorial sender: {seed_exc}"
+                    self.emit(Log(self.server.worker, "warning", f"A file from {self.peer} could not be "
+                                                                 f"received: {seed_exc}"))
             else:
                 self._tell_error(exc.code, f"The receiver could not understand the sender ({exc.message}).")
                 self._interrupted(f"The sender broke the protocol ({exc.message}).")
