@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path, default=None, help="folder for the API's database (default: per-user data folder)")
     serve.add_argument("--receive-dir", type=Path, default=None, help="folder received files go to (default: Downloads/Wirelab)")
     serve.add_argument("--auto-accept", action="store_true", help="accept every file offer without asking")
-    serve.add_argument("--nick", default=None, help="the name other machines see for this receiver")
+    serve.add_argument("--nick", default=None, help="who sits at this computer, as other machines see it")
+    serve.add_argument("--machine", default=None, help="this computer's name as other machines see it")
 
     selftest = sub.add_parser("selftest", help="start every server on free ports, check each answers, stop them")
     selftest.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each server (default %(default)s)")
@@ -128,6 +129,8 @@ def settings_from_args(args: argparse.Namespace) -> LabSettings:
         kwargs["receive_dir"] = str(args.receive_dir.expanduser().resolve())
     if args.nick:
         kwargs["nick"] = args.nick
+    if args.machine:
+        kwargs["server_name"] = args.machine
     return LabSettings(**kwargs)
 
 

@@ -86,6 +86,9 @@ class ChatConfig:
     #: A client whose unsent output grows past this is too slow to keep up and is disconnected.
     max_outbox_bytes: int = 1024 * 1024
     idle_timeout: float = 0.0  # 0 = never drop idle chat clients (a chat room may be quiet for hours)
+    #: Advertise the chat server on the LAN with zeroconf (only when serving the lab network).
+    advertise: bool = False
+    nick: str = field(default_factory=default_nick)
 
 
 @dataclass(frozen=True)

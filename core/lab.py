@@ -55,7 +55,8 @@ class LabSettings:
 def worker_config(settings: LabSettings, service: str) -> object:
     """The config dataclass one worker gets."""
     if service == "chat":
-        return cfg.ChatConfig(host=settings.host, port=settings.chat_port, server_name=settings.server_name)
+        return cfg.ChatConfig(host=settings.host, port=settings.chat_port, server_name=settings.server_name,
+                              advertise=settings.serves_network, nick=settings.nick)
     if service == "echo":
         return cfg.EchoConfig(host=settings.host, port=settings.echo_port)
     if service == "files":

@@ -20,6 +20,7 @@ from typing import Any
 from core.config import ChatConfig
 from core.messages import ChatActivity, ClientConnected, ClientDisconnected, Listening
 from core.net.aio import LoopThread
+from core.net.announce import advertise
 from core.net.listen import bound_address, open_listener, peer_label
 from core.protocol import (
     NEED_DATA,
@@ -278,6 +279,7 @@ class ChatServer:
         self._thread = LoopThread(f"{worker}-loop")
         self.loop = self._thread.loop
         self._server: asyncio.AbstractServer | None = None
+        self._advertiser: Any = None
 
     def start(self) -> tuple[str, int]:
         sock = open_listener(self.config.host, self.config.port, "chat")
@@ -285,9 +287,15 @@ class ChatServer:
         self._thread.start()
         self._server = self._thread.run(self.loop.create_server(lambda: _Client(self), sock=sock))
         self.emit(Listening(self.worker, "chat", "tcp", *self.address))
+        if self.config.advertise:
+            self._advertiser = advertise(self.config.server_name, self.config.nick, self.address[1], "chat",
+                                         self.emit, self.worker)
         return self.address
 
     def close(self) -> None:
+        if self._advertiser is not None:
+            self._advertiser.close()
+            self._advertiser = None
         if self._server is not None:
             self._thread.run(self._shutdown())
             self._server = None

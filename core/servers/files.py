@@ -38,6 +38,7 @@ from core.messages import (
     TransferFinished,
     TransferProgress,
 )
+from core.net.announce import advertise
 from core.net.listen import bound_address, open_listener, peer_label
 from core.protocol import (
     NEED_DATA,
@@ -113,18 +114,9 @@ class FileServer:
         self._accept_thread.start()
         self.emit(Listening(self.worker, "files", "tcp", *self.address))
         if self.config.advertise:
-            self._start_advertising()
+            self._advertiser = advertise(self.config.server_name, self.config.nick, self.address[1], "files",
+                                         self.emit, self.worker)
         return self.address
-
-    def _start_advertising(self) -> None:
-        try:
-            from core.discovery import Advertiser
-
-            self._advertiser = Advertiser(self.config.server_name, self.config.nick, self.address[1])
-            self._advertiser.start()
-        except Exception as exc:  # noqa: BLE001 - discovery is a convenience; receiving works without it
-            self.emit(Log(self.worker, "warning", f"Other machines will not find this one automatically ({exc}); "
-                                                  "they can still type its address."))
 
     def close(self) -> None:
         self._closing.set()
