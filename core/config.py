@@ -11,9 +11,11 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 
 APP_DIR_NAME = "Wirelab"
+
+#: The servers Wirelab runs, in the order they are shown and started (one worker process each).
+SERVICES = ("chat", "echo", "files", "api")
 
 LOCALHOST = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
@@ -36,16 +38,22 @@ def _env_path(name: str) -> Path | None:
 
 def data_dir() -> Path:
     """Per-user folder for the API database, stored JSON posts and history (``WIRELAB_DATA_DIR`` overrides)."""
+    import platformdirs  # imported when needed: it costs more start-up time than the rest of this module
+
     return _env_path("WIRELAB_DATA_DIR") or Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
     """Per-user folder for settings (``WIRELAB_CONFIG_DIR`` overrides)."""
+    import platformdirs
+
     return _env_path("WIRELAB_CONFIG_DIR") or Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
     """Per-user folder for log files."""
+    import platformdirs
+
     return _env_path("WIRELAB_LOG_DIR") or Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
 
 
@@ -54,6 +62,8 @@ def receive_dir() -> Path:
     override = _env_path("WIRELAB_RECEIVE_DIR")
     if override:
         return override
+    import platformdirs
+
     return Path(platformdirs.user_downloads_dir()) / APP_DIR_NAME
 
 
@@ -80,7 +90,7 @@ class ChatConfig:
     host: str = LOCALHOST
     port: int = DEFAULT_CHAT_PORT
     server_name: str = field(default_factory=machine_name)
-    history_size: int = 200
+    history_size: int = 100
     #: A client that sends nothing for this long after connecting is treated as plain text (nc).
     sniff_seconds: float = 0.5
     #: A client whose unsent output grows past this is too slow to keep up and is disconnected.

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from core import config as cfg
 from core.supervisor import WorkerSpec
 
-#: Worker names, in the order they are shown and started.
-SERVICES = ("chat", "echo", "files", "api")
+SERVICES = cfg.SERVICES
 
 TARGETS = {
     "chat": "core.workers.chat:run",

@@ -1,14 +1,16 @@
 """SHA-256 off the copy path.
 
 Copying a file from the network to disk and hashing it in the same thread makes each byte wait for
-both. :class:`TrailingHasher` hashes in its own thread instead, reading back what the receiving thread
-has already written (from the page cache, so nearly free) - hashlib releases the GIL, so the two run on
-two cores. It also means the digest checks the bytes that really are on disk.
+both. The receiver hashes in a second thread instead (hashlib releases the GIL, so the two run on two
+cores): :class:`StreamHasher` hashes the receive buffers themselves, which go back to a
+:class:`BufferPool` once hashed. :class:`TrailingHasher` is the simpler variant that reads back what
+was written; it costs one more copy of every byte (measured: see docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 
 BLOCK = 1024 * 1024
@@ -74,3 +76,72 @@ class TrailingHasher:
             self._error = exc
         finally:
             self._file.close()
+
+
+class BufferPool:
+    """A fixed set of receive buffers; :meth:`take` waits while all are still being hashed (back-pressure)."""
+
+    def __init__(self, count: int, size: int) -> None:
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(count):
+            self._free.put(bytearray(size))
+
+    def take(self) -> bytearray:
+        return self._free.get()
+
+    def give(self, buf: bytearray) -> None:
+        self._free.put(buf)
+
+
+class StreamHasher:
+    """Hashes slices of receive buffers in its own thread, straight from memory (no read-back).
+
+    The receiving thread :meth:`feed`\\ s views of a pooled buffer and then :meth:`release`\\ s the
+    buffer: it goes back to the pool only after the hasher is done with every view before it. With a
+    ``prefix`` file (a resumed ``.part``), the first ``prefix_len`` bytes are read from disk first.
+    """
+
+    def __init__(self, pool: BufferPool, prefix: str | None = None, prefix_len: int = 0) -> None:
+        self._pool = pool
+        self._hash = hashlib.sha256()
+        self._items: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._prefix, self._prefix_len = prefix, prefix_len
+        self.active = True
+        self._thread = threading.Thread(target=self._run, name="hasher", daemon=True)
+        self._thread.start()
+
+    def feed(self, view: memoryview) -> None:
+        self._items.put(view)
+
+    def release(self, buf: bytearray) -> None:
+        self._items.put(("release", buf))
+
+    def result(self) -> str:
+        self._items.put(None)
+        self._thread.join()
+        self.active = False
+        if self._error is not None:
+            raise self._error
+        return self._hash.hexdigest()
+
+    abandon = result
+
+    def _run(self) -> None:
+        try:
+            if self._prefix_len:
+                with open(self._prefix, "rb", buffering=0) as f:
+                    remaining = self._prefix_len
+                    while remaining and (block := f.read(min(BLOCK, remaining))):
+                        self._hash.update(block)
+                        remaining -= len(block)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in result()
+            self._error = exc
+        while True:
+            item = self._items.get()
+            if item is None:
+                return
+            if isinstance(item, tuple):
+                self._pool.give(item[1])
+            elif self._error is None:
+                self._hash.update(item)

@@ -94,3 +94,23 @@ def _explain(exc: OSError | None, where: str, timeout: float) -> ConnectFailure:
             detail=str(exc),
         )
     return ConnectFailure("other", f"Could not connect to {where}: {exc}.", detail=str(exc))
+
+
+def set_io_timeout(sock: socket.socket, seconds: float) -> None:
+    """A kernel-level timeout for each blocking recv/send (``SO_RCVTIMEO``/``SO_SNDTIMEO``).
+
+    Unlike ``settimeout()``, this keeps the socket blocking, so ``recv_into(..., MSG_WAITALL)`` still
+    waits for the whole amount. A call that times out raises :class:`BlockingIOError` (or TimeoutError).
+    """
+    import struct
+    import sys
+
+    sock.settimeout(None)
+    if seconds <= 0:
+        return
+    if sys.platform == "win32":
+        value = struct.pack("I", int(seconds * 1000))
+    else:
+        value = struct.pack("ll", int(seconds), int((seconds % 1) * 1_000_000))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)

@@ -168,6 +168,25 @@ class Connection:
         self._segments.append([data, 0, end])
         self._buffered += end
 
+    def release_buffers(self) -> None:
+        """Copy the few bytes still waiting (a partial line or frame header) into the connection's own memory.
+
+        After this the caller may reuse the buffers it passed to :meth:`receive_data` - the zero-copy
+        receive path does, once :meth:`next_event` has returned :data:`NEED_DATA`.
+        """
+        for seg in self._segments:
+            buf, start, end = seg
+            if not isinstance(buf, bytes):
+                seg[0], seg[1], seg[2] = bytes(memoryview(buf)[start:end]), 0, end - start
+
+    def payload_wanted(self) -> int:
+        """How many bytes of the current data frame are still to come when none is buffered, else 0.
+
+        The I/O layer may read exactly that many in one blocking call (``MSG_WAITALL``): they can only
+        be file content, so the reading loop turns once per chunk instead of once per TCP segment.
+        """
+        return self._payload_left if not self._buffered else 0
+
     @property
     def trailing_data(self) -> bytes:
         """Bytes received but not yet turned into events (e.g. to hand a non-Wirelab client elsewhere)."""

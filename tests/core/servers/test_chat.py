@@ -10,7 +10,7 @@ import time
 import pytest
 
 from core.chat_client import ChatClient, Delivered, Queued, Received, StateChanged
-from core.messages import ChatActivity
+from core.messages import ChatActivity, Listening, WorkerExited
 from core.protocol import NEED_DATA, Connection, Role
 from core.protocol.messages import (
     ChatMessage,
@@ -264,7 +264,7 @@ def test_typed_while_offline_is_queued_then_delivered(supervisor) -> None:
     from tests.core.servers.conftest import start_worker
 
     port = free_port()
-    start_worker(supervisor, "chat", "core.workers.chat:run", ChatConfig(port=port))
+    running = start_worker(supervisor, "chat", "core.workers.chat:run", ChatConfig(port=port))
     listener = Person("127.0.0.1", port, "listener", backoff=(0.2,))
     ana = Person("127.0.0.1", port, "ana", backoff=(0.2,))
     try:
@@ -277,7 +277,9 @@ def test_typed_while_offline_is_queued_then_delivered(supervisor) -> None:
         ana.wait(lambda e: isinstance(e, StateChanged) and e.state == "reconnecting")
         local_id = ana.client.say("typed while the server was down")
         ana.wait(lambda e: isinstance(e, Queued) and e.local_id == local_id)
+        running.wait(lambda e: isinstance(e, WorkerExited))
         supervisor.start("chat")
+        running.wait(lambda e: isinstance(e, Listening))
         ana.wait(lambda e: isinstance(e, StateChanged) and e.state == "connected", timeout=20)
         ana.wait(lambda e: isinstance(e, Delivered) and e.local_id == local_id, timeout=20)
         assert listener.wait_message("typed while the server was down", timeout=20).nick == "ana"

@@ -1,0 +1,80 @@
+"""Shared helpers: timing rounds, medians, ratios, result files, tools."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WIRELAB = [str(Path(sys.executable).with_name("wirelab"))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(host: str, port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError(f"nothing listening on {host}:{port}")
+
+
+def need(tool: str, package: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise SystemExit(f"{tool} is missing: sudo apt-get install -y {package}  (or: make bench, as root)")
+    return path
+
+
+@dataclass
+class Series:
+    """Timings of one contender over the rounds."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def rate(self, size: int) -> float:
+        return size / self.median
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, **kwargs)
+    return time.perf_counter() - started
+
+
+def report(title: str, series: list[Series], size: int | None, baseline: str, extra: dict | None = None) -> dict:
+    """Print a table with medians and ratios to ``baseline``; save it under bench/results/."""
+    base = next(s for s in series if s.name == baseline)
+    print(f"\n{title}")
+    rows = []
+    for s in series:
+        ratio = base.median / s.median  # >1: faster than the baseline
+        rate = f"{s.rate(size) / 1e6:8.0f} MB/s" if size else ""
+        print(f"  {s.name:<28} median {s.median * 1000:8.1f} ms  {rate}  {ratio:5.2f}x {baseline}"
+              f"   (rounds: {', '.join(f'{x * 1000:.0f}' for x in s.seconds)} ms)")
+        rows.append({"name": s.name, "median_s": s.median, "rounds_s": s.seconds, f"ratio_vs_{baseline}": ratio})
+    result = {"title": title, "size": size, "baseline": baseline, "series": rows, **(extra or {})}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60]
+    (RESULTS / f"{slug}.json").write_text(json.dumps(result, indent=2))
+    return result

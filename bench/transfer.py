@@ -1,0 +1,231 @@
+"""File transfer: `wirelab send` -> `wirelab serve` against socat and nc, in the same run.
+
+    .venv/bin/python -m bench.transfer loopback [--size-mib 1024] [--rounds 5]
+    .venv/bin/python -m bench.transfer lab      [--size-mib 256] [--small 3000]   (root: two netns, 1 Gbit/s)
+
+loopback: one file from tmpfs to a tmpfs receive folder; Wirelab's figure includes starting the
+`wirelab send` process, the handshake and the SHA-256 verification on both ends. The receiver's peak
+RSS is sampled during the transfers.
+
+lab: two network namespaces joined by a veth pair shaped with `tc qdisc tbf rate 1gbit`; one big file,
+then many small files in folders against `tar c | socat`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+
+from bench.common import WIRELAB, Series, free_port, need, report, timed
+
+SHM = Path("/dev/shm")
+
+
+def make_file(path: Path, size: int) -> None:
+    block = os.urandom(1 << 20)
+    with open(path, "wb") as f:
+        for _ in range(size >> 20):
+            f.write(block)
+        f.write(block[: size & ((1 << 20) - 1)])
+
+
+class Receiver:
+    """A `wirelab serve --only files` process (optionally inside a network namespace)."""
+
+    def __init__(self, receive_dir: Path, netns: str | None = None) -> None:
+        self.port = free_port()
+        prefix = ["ip", "netns", "exec", netns] if netns else []
+        self.proc = subprocess.Popen(
+            [*prefix, *WIRELAB, "serve", "--only", "files", "--host", "0.0.0.0", "--file-port", str(self.port),
+             "--auto-accept", "--receive-dir", str(receive_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("files"):
+            raise RuntimeError(f"receiver did not start: {line}{self.proc.stderr.read()}")
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            try:
+                for child in psutil.Process(self.proc.pid).children(recursive=True):
+                    if "spawn_main" in " ".join(child.cmdline()):
+                        self.peak_rss = max(self.peak_rss, child.memory_info().rss)
+            except psutil.Error:
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.communicate(timeout=30)
+
+
+def loopback(size_mib: int, rounds: int) -> dict:
+    need("socat", "socat")
+    nc = need("nc.openbsd", "netcat-openbsd")
+    size = size_mib << 20
+    work = Path(tempfile.mkdtemp(prefix="wl-bench-", dir=SHM))
+    try:
+        src = work / "payload.bin"
+        make_file(src, size)
+        inbox = work / "inbox"
+        inbox.mkdir()
+        receiver = Receiver(inbox)
+        series = {name: Series(name) for name in ("wirelab send (SHA-256 verified)", "socat -b 1048576", "nc")}
+        try:
+            for _ in range(rounds):
+                for name in series:  # interleaved: every contender sees the same machine mood
+                    out = work / "out.bin"
+                    if name.startswith("wirelab"):
+                        series[name].seconds.append(timed(
+                            [*WIRELAB, "send", f"127.0.0.1:{receiver.port}", str(src)], stdout=subprocess.DEVNULL))
+                        for f in inbox.iterdir():
+                            f.unlink()
+                    elif name.startswith("socat"):
+                        port = free_port()
+                        server = subprocess.Popen(["socat", "-b", "1048576", "-u", f"TCP-LISTEN:{port},reuseaddr",
+                                                   f"OPEN:{out},creat,trunc"])
+                        time.sleep(0.3)  # probing the port would use up socat's one connection
+                        started = time.perf_counter()
+                        subprocess.run(["socat", "-b", "1048576", "-u", f"OPEN:{src}", f"TCP:127.0.0.1:{port}"],
+                                       check=True)
+                        server.wait()
+                        series[name].seconds.append(time.perf_counter() - started)
+                    else:
+                        port = free_port()
+                        with open(out, "wb") as sink:
+                            server = subprocess.Popen([nc, "-l", "127.0.0.1", str(port)], stdout=sink)
+                            time.sleep(0.3)
+                            started = time.perf_counter()
+                            with open(src, "rb") as source:
+                                subprocess.run([nc, "-N", "127.0.0.1", str(port)], stdin=source, check=True)
+                            server.wait()
+                            series[name].seconds.append(time.perf_counter() - started)
+                    if out.exists():
+                        assert out.stat().st_size == size
+                        out.unlink()
+        finally:
+            receiver.close()
+        return report(f"Loopback, {size_mib} MiB file, tmpfs to tmpfs", list(series.values()), size,
+                      "socat -b 1048576", {"receiver_peak_rss_mb": receiver.peak_rss / 1e6})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- two machines joined by a shaped link --------------------------------------------------------
+
+
+class Lab:
+    def __init__(self, rate: str = "1gbit") -> None:
+        if os.geteuid() != 0:
+            raise SystemExit("the lab benchmark needs root (network namespaces and tc)")
+        tag = uuid.uuid4().hex[:5]
+        self.a, self.b = f"bena{tag}", f"benb{tag}"
+        self.addr_a = "10.78.0.1"
+        run = lambda *args: subprocess.run(["ip", *args], check=True)  # noqa: E731
+        run("netns", "add", self.a)
+        run("netns", "add", self.b)
+        run("link", "add", f"a{tag}", "type", "veth", "peer", "name", f"b{tag}")
+        run("link", "set", f"a{tag}", "netns", self.a)
+        run("link", "set", f"b{tag}", "netns", self.b)
+        for ns, dev, addr in ((self.a, f"a{tag}", "10.78.0.1/24"), (self.b, f"b{tag}", "10.78.0.2/24")):
+            run("-n", ns, "addr", "add", addr, "dev", dev)
+            run("-n", ns, "link", "set", dev, "up")
+            run("-n", ns, "link", "set", "lo", "up")
+            # The same shaping both ways, like a 1 Gbit/s lab switch port.
+            subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate,
+                            "burst", "256kb", "latency", "50ms"], check=True)
+
+    def exec_b(self, cmd: list[str], **kwargs) -> float:
+        return timed(["ip", "netns", "exec", self.b, *cmd], **kwargs)
+
+    def close(self) -> None:
+        for ns in (self.a, self.b):
+            subprocess.run(["ip", "netns", "del", ns], check=False)
+
+
+def lab(size_mib: int, small: int, rounds: int) -> list[dict]:
+    need("socat", "socat")
+    need("tc", "iproute2")
+    work = Path(tempfile.mkdtemp(prefix="wl-bench-", dir=SHM))
+    lab_net = Lab()
+    results = []
+    try:
+        big = work / "big.bin"
+        make_file(big, size_mib << 20)
+        tree = work / "tree"
+        for i in range(small):
+            folder = tree / f"folder-{i % 30:02d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"file-{i:05d}.txt").write_bytes(os.urandom(4096))
+        inbox = work / "inbox"
+        inbox.mkdir()
+        receiver = Receiver(inbox, netns=lab_net.a)
+        try:
+            for label, path, size in ((f"{size_mib} MiB file", big, size_mib << 20),
+                                      (f"{small} files of 4 KB in 30 folders", tree, small * 4096)):
+                contenders = [Series("wirelab send (SHA-256 verified)"),
+                              Series("socat -b 1048576" if path.is_file() else "tar c | socat")]
+                for _ in range(rounds):
+                    contenders[0].seconds.append(lab_net.exec_b(
+                        [*WIRELAB, "send", f"{lab_net.addr_a}:{receiver.port}", str(path)], stdout=subprocess.DEVNULL))
+                    shutil.rmtree(inbox)
+                    inbox.mkdir()
+                    port = free_port()
+                    out = work / "socat-out"
+                    sink = (f"OPEN:{out},creat,trunc" if path.is_file() else f"SYSTEM:tar x -C {work}/untar")
+                    (work / "untar").mkdir(exist_ok=True)
+                    server = subprocess.Popen(["ip", "netns", "exec", lab_net.a, "socat", "-b", "1048576", "-u",
+                                               f"TCP-LISTEN:{port},reuseaddr", sink])
+                    time.sleep(0.3)
+                    source = (["socat", "-b", "1048576", "-u", f"OPEN:{path}", f"TCP:{lab_net.addr_a}:{port}"]
+                              if path.is_file() else
+                              ["sh", "-c", f"tar c -C {path.parent} {path.name} | socat -b 1048576 -u - "
+                                           f"TCP:{lab_net.addr_a}:{port}"])
+                    started = time.perf_counter()
+                    lab_net.exec_b(source)
+                    server.wait()
+                    contenders[1].seconds.append(time.perf_counter() - started)
+                    shutil.rmtree(work / "untar", ignore_errors=True)
+                    if out.exists():
+                        out.unlink()
+                results.append(report(f"Lab link 1 Gbit/s (two netns, tbf), {label}", contenders, size,
+                                      contenders[1].name))
+        finally:
+            receiver.close()
+    finally:
+        lab_net.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", choices=["loopback", "lab", "all"], nargs="?", default="all")
+    parser.add_argument("--size-mib", type=int, default=None)
+    parser.add_argument("--small", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.which in ("loopback", "all"):
+        result = loopback(args.size_mib or 1024, args.rounds)
+        print(f"  receiver peak RSS: {result['receiver_peak_rss_mb']:.0f} MB")
+    if args.which in ("lab", "all"):
+        lab(args.size_mib or 256, args.small, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
