@@ -337,6 +337,10 @@ class JsonWorker:
                 reply = JsonReply(command.request_id, command.op,
                                   error="The JSON reader stopped unexpectedly (the body may be too big for this "
                                         "computer's memory). Try again, or save the body to a file.")
+            except Exception as exc:  # noqa: BLE001 - e.g. the process could not start: say so, keep going
+                self._release_process()
+                reply = JsonReply(command.request_id, command.op,
+                                  error=f"The JSON reader could not start ({exc}). The Raw view still shows the body.")
             if not self._closed:  # nobody is listening any more once the window closed
                 self.on_reply(reply)
         self._release_process()
