@@ -335,6 +335,10 @@ def transport_problem(exc: BaseException, url: str, request: Request | None = No
                         "there (only for servers you trust).", "tls")
         return make("The encrypted connection failed (TLS)", "The connection was made, but setting up encryption "
                     "failed.", "Check that the server really uses HTTPS on this port, and its certificate.", "tls")
+    if parts.scheme == "https" and any("handshake" in str(e) for e in chain):
+        return make("No encrypted answer (TLS)",
+                    f"{where} accepted the connection but never started encryption: it probably speaks plain HTTP.",
+                    "Use http:// instead of https:// for this server.", "tls")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return make("No answer to the connection attempt",
                     f"Nothing answered at {where} within {timeout:g} seconds." if timeout else
