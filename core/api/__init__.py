@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "WIRELAB_BYTES_MAX": 64 * 1024 * 1024,  # /bytes
     "WIRELAB_JSON_ITEMS_MAX": 1_000_000,  # /json/large (about 200 MB of JSON)
     "WIRELAB_REDIRECT_MAX": 30,  # /redirect
+    "WIRELAB_DB_TIMEOUT": 10.0,  # seconds a write waits for another writer before answering 503
 }
 
 

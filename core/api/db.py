@@ -146,7 +146,7 @@ def now_text() -> str:
 
 
 def init_app(app: Flask) -> Database:
-    db = Database(Path(app.config["DATA_DIR"]) / FILE_NAME)
+    db = Database(Path(app.config["DATA_DIR"]) / FILE_NAME, busy_timeout=app.config.get("WIRELAB_DB_TIMEOUT", 10.0))
     app.extensions[EXTENSION] = db
 
     @app.teardown_appcontext

@@ -97,7 +97,9 @@ def _http_exception_message(exc: HTTPException) -> str:
     if code == 404:
         return f"There is nothing at {request.path} on this server. Check the address; /docs lists every endpoint."
     if code == 405:
-        allowed = ", ".join(m for m in (getattr(exc, "valid_methods", None) or []) if m not in ("HEAD", "OPTIONS"))
+        order = ("GET", "POST", "PUT", "PATCH", "DELETE")
+        valid = getattr(exc, "valid_methods", None) or []
+        allowed = ", ".join(sorted((m for m in valid if m in order), key=order.index))
         return f"{request.path} does not accept {request.method} requests. It accepts: {allowed}."
     if code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")

@@ -94,7 +94,7 @@ class Fields:
         value = self.body[name]
         if not isinstance(value, str):
             self.errors[name] = f"must be text in quotes, not {json_type(value)}"
-        elif not value or (not blank_ok and not value.strip()):
+        elif not value or (not blank_ok and not value.strip(" \t\r\n")):
             self.errors[name] = "must not be empty"
         elif len(value) > max_length:
             self.errors[name] = f"must be at most {max_length} characters long (it has {len(value)})"
@@ -109,6 +109,8 @@ class Fields:
                 self.errors[name] = "is required"
             return
         value = self.body[name]
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+            value = int(value)  # JSON Schema counts 3.0 as an integer, and so do we
         if not isinstance(value, int) or isinstance(value, bool):
             self.errors[name] = f"must be a whole number, not {json_type(value)}"
         elif not minimum <= value <= maximum:
@@ -160,7 +162,7 @@ def is_valid_text(value: str) -> bool:
     return True
 
 
-_INT_TEXT = re.compile(r"-?[0-9]{1,12}")
+_INT_TEXT = re.compile(r"-?[0-9]{1,19}")  # up to SQLite's largest integer; longer ones are refused, not parsed
 
 
 def parse_int_text(raw: str) -> int | None:

@@ -73,6 +73,9 @@ def query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> 
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
 
 
+WHOLE = {"type": "integer", "minimum": -todos.MAX_ID, "maximum": todos.MAX_ID}
+
+
 def query_list(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
     schema = {"type": "array", "items": items, "maxItems": todos.MAX_FILTER_VALUES}
     return query(name, schema, description, style="form", explode=True)
@@ -92,7 +95,7 @@ def schemas(config: dict[str, Any]) -> dict[str, Any]:
     todo_props = {"userId": user_id, "title": title, "completed": {"type": "boolean"}}
     name = {"type": "string", "minLength": 1, "maxLength": users.NAME_MAX}
     email = {"type": "string", "minLength": 1, "maxLength": users.EMAIL_MAX}
-    v2_name = {**name, "pattern": r"\S"}
+    v2_name = {**name, "pattern": people_v2.NAME_PATTERN}
     v2_email = {**email, "pattern": people_v2.EMAIL.pattern.join("^$")}
     return {
         "Error": {
@@ -333,9 +336,9 @@ def _paths(config: dict[str, Any]) -> dict[str, Any]:
                 "tags": ["todos"], "operationId": "list_todos", "summary": "All todos, or those that match",
                 "description": "Repeat a filter for \"or\": ?userId=1&userId=2.",
                 "parameters": [
-                    query_list("userId", {"type": "integer"}, "Only this user's todos"),
+                    query_list("userId", WHOLE, "Only this user's todos"),
                     query_list("completed", {"enum": ["true", "false"]}, "Only done (true) or open (false) todos"),
-                    query_list("id", {"type": "integer"}, "Only the todos with these ids"),
+                    query_list("id", WHOLE, "Only the todos with these ids"),
                     query_list("title", {"type": "string"}, "Only todos with exactly this title"),
                 ],
                 "responses": {"200": ok("The todos, by id", {"type": "array", "items": ref("Todo")}), "400": BAD_QUERY},
@@ -416,6 +419,7 @@ def _paths(config: dict[str, Any]) -> dict[str, Any]:
                 "302": {"description": "Go on to /redirect/{n-1}",
                         "headers": {"Location": {"schema": {"type": "string"}, "description": "The next step"}}},
                 "400": error("More redirects than the limit"),
+                "404": error("n is not a whole number of 0 or more"),
             },
         }},
         "/bytes/{n}": {"get": {
@@ -425,7 +429,8 @@ def _paths(config: dict[str, Any]) -> dict[str, Any]:
                 query("seed", {"type": "string"}, "The same seed gives the same bytes"),
             ],
             "responses": {"200": ok("The bytes", {"type": "string", "format": "binary"}, "application/octet-stream"),
-                          "400": error("More bytes than the limit")},
+                          "400": error("More bytes than the limit"),
+                          "404": error("n is not a whole number of 0 or more")},
         }},
         "/json/large": {"get": {
             "tags": ["helpers"], "operationId": "json_large", "summary": "A large JSON document, streamed",

@@ -22,7 +22,9 @@ FIELDS = ("name", "email")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 #: Deliberately simple: one @ with something on each side and no spaces. Real checks send an email.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+#: Spelled without ``\s``, which means slightly different things in Python and in JSON Schema's regexes.
+EMAIL = re.compile(r"[^@ \t\r\n]+@[^@ \t\r\n]+")
+NAME_PATTERN = r"[^ \t\r\n]"  # at least one character that is not a space
 
 
 def _checked(body: dict, *, partial: bool) -> dict[str, str]:

@@ -23,7 +23,8 @@ TITLE_MAX = 500
 #: SQLite's largest integer: an id above it cannot exist (and would not fit a query parameter).
 MAX_ID = 2**63 - 1
 MAX_FILTER_VALUES = 100
-ID = f"<int(min=1, max={MAX_ID}):todo_id>"
+#: No max= here: werkzeug would then answer 405 instead of 404 for ids that are too large; _row_id checks.
+ID = "<int:todo_id>"
 
 
 def _as_read(row: Any) -> dict[str, Any]:
@@ -55,6 +56,13 @@ def _checked(body: dict[str, Any], *, partial: bool, todo_id: int | None) -> dic
 
 def _not_found(todo_id: int) -> ApiError:
     return ApiError(404, f"There is no todo {todo_id}. GET /todos lists them; POST /reset brings the seed todos back.")
+
+
+def _row_id(todo_id: int) -> int:
+    """The id, when a todo could have it (SQLite cannot even be asked about larger numbers)."""
+    if not 1 <= todo_id <= MAX_ID:
+        raise _not_found(todo_id)
+    return todo_id
 
 
 def _filter_values(name: str) -> list[str]:
@@ -104,6 +112,7 @@ def list_todos():
 
 @bp.get(f"/todos/{ID}")
 def get_todo(todo_id: int):
+    _row_id(todo_id)
     row = get_db().execute("SELECT userId, id, title, completed FROM todos WHERE id = ?", (todo_id,)).fetchone()
     if row is None:
         raise _not_found(todo_id)
@@ -126,6 +135,7 @@ def create_todo():
 
 @bp.put(f"/todos/{ID}")
 def replace_todo(todo_id: int):
+    _row_id(todo_id)
     values = _checked(read_json(), partial=False, todo_id=todo_id)
     rows = get_db().execute(
         "UPDATE todos SET userId = ?, title = ?, completed = ? WHERE id = ? RETURNING id",
@@ -138,6 +148,7 @@ def replace_todo(todo_id: int):
 
 @bp.patch(f"/todos/{ID}")
 def change_todo(todo_id: int):
+    _row_id(todo_id)
     values = _checked(read_json(), partial=True, todo_id=todo_id)
     completed = values.get("completed")
     rows = get_db().execute(
@@ -152,6 +163,7 @@ def change_todo(todo_id: int):
 
 @bp.delete(f"/todos/{ID}")
 def delete_todo(todo_id: int):
+    _row_id(todo_id)
     if get_db().execute("DELETE FROM todos WHERE id = ?", (todo_id,)).rowcount == 0:
         raise _not_found(todo_id)
     return jsonify({})
