@@ -47,6 +47,7 @@ from core.protocol.messages import (
 )
 from gui.chat.connections import ChatConnection
 from gui.chat.delegates import BubbleDelegate, muted, small_font
+from gui.chat.listview import MessageListView
 from gui.chat.model import ChatEntry, ChatModel
 from gui.chat.widgets import Banner, ComposeEdit, EmojiButton, StatusPill, muted_label
 from gui.common.style import BLUE, GREEN, GREY, ORANGE, RED, nick_colour
@@ -73,23 +74,8 @@ class RoomState:
     awaiting_echo: deque[ChatEntry] = field(default_factory=deque)  # delivered, server copy still to come
 
 
-class ChatListView(QListView):
-    """The conversation: a list view that relays its rows when its width changes (bubbles re-wrap)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setUniformItemSizes(False)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setMouseTracking(False)
-        self.verticalScrollBar().setSingleStep(24)
-
-    def at_bottom(self) -> bool:
-        bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum() - 8
+class ChatListView(MessageListView):
+    """The conversation."""
 
 
 class RoomDelegate(QStyledItemDelegate):
@@ -374,8 +360,9 @@ class ChatPane(QWidget):
         conn.close()
         self._closing = [c for c in self._closing if not c.is_finished] + [conn]
         waiting = len(self._queued_ids)
-        self._set_state("disconnected", "You left the chat." + (
-            f" {waiting} message{'s' if waiting != 1 else ''} you wrote offline were not sent." if waiting else ""))
+        lost = {0: "", 1: " 1 message you wrote offline was not sent."}.get(
+            waiting, f" {waiting} messages you wrote offline were not sent.")
+        self._set_state("disconnected", "You left the chat." + lost)
 
     @property
     def idle(self) -> bool:

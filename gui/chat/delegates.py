@@ -98,16 +98,27 @@ def _wrapped_layout(text: str, font: QFont, width: int, formats: list | None = N
     return layout, y, widest
 
 
+_HUGE = 1 << 20
+
+
 class TextBox:
-    """Measure and draw wrapped text; one-line text takes the fast path."""
+    """Measure and draw wrapped text. One-line text costs one native measurement; longer text is laid out
+    with :class:`QTextLayout` both when measured and when drawn, so the two always agree."""
 
     @staticmethod
-    def measure(text: str, font: QFont, width: int) -> tuple[int, int]:
-        fm = QFontMetrics(font)
-        if "\n" not in text and len(text) < 400:
-            advance = fm.horizontalAdvance(text)
-            if advance <= width:
-                return advance, fm.height()
+    def one_line(text: str, fm: QFontMetrics, width: int) -> int | None:
+        """The width of ``text`` when it fits on one line of ``width``, else None."""
+        if "\n" in text or len(text) * fm.averageCharWidth() > width * 1.5:
+            return None  # clearly more than one line: skip the probe
+        rect = fm.boundingRect(QRect(0, 0, width, _HUGE), int(Qt.TextFlag.TextWordWrap), text)
+        return rect.width() if rect.height() <= fm.height() and rect.width() <= width else None
+
+    @staticmethod
+    def measure(text: str, font: QFont, width: int, fm: QFontMetrics | None = None) -> tuple[int, int]:
+        fm = fm or QFontMetrics(font)
+        single = TextBox.one_line(text, fm, width)
+        if single is not None:
+            return single, fm.height()
         _, height, widest = _wrapped_layout(text, font, width)
         return int(widest + 1), int(height + 0.5)
 
@@ -116,12 +127,48 @@ class TextBox:
              formats: list | None = None) -> None:
         painter.setPen(colour)
         painter.setFont(font)
-        fm = QFontMetrics(font)
-        if not formats and "\n" not in text and len(text) < 400 and fm.horizontalAdvance(text) <= rect.width():
+        if not formats and TextBox.one_line(text, QFontMetrics(font), rect.width()) is not None:
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), text)
             return
         layout, _, _ = _wrapped_layout(text, font, rect.width(), formats)
         layout.draw(painter, QPointF(rect.topLeft()))
+
+
+class _Fonts:
+    """The fonts a delegate draws with, and their metrics, made once per base font."""
+
+    def __init__(self, font: QFont) -> None:
+        self.font = QFont(font)
+        self.small = small_font(font)
+        self.bold_small = bold(self.small)
+        self.italic = QFont(font)
+        self.italic.setItalic(True)
+        self.fm = QFontMetrics(self.font)
+        self.sfm = QFontMetrics(self.small)
+        self.bsfm = QFontMetrics(self.bold_small)
+        self.ifm = QFontMetrics(self.italic)
+        self.widths: dict[tuple[str, str], int] = {}  # (font, text) -> advance, for nicks and times
+
+    def advance(self, which: str, text: str) -> int:
+        key = (which, text)
+        width = self.widths.get(key)
+        if width is None:
+            if len(self.widths) > 4096:
+                self.widths.clear()
+            fm = {"small": self.sfm, "bold_small": self.bsfm}[which]
+            width = self.widths[key] = fm.horizontalAdvance(text)
+        return width
+
+
+_FONTS: dict[str, _Fonts] = {}
+
+
+def fonts_for(font: QFont) -> _Fonts:
+    key = font.key()
+    found = _FONTS.get(key)
+    if found is None:
+        found = _FONTS[key] = _Fonts(font)
+    return found
 
 
 # --- chat -----------------------------------------------------------------------------------------
@@ -155,20 +202,19 @@ class BubbleDelegate(QStyledItemDelegate):
     Its parent must be the list view (row widths follow the view's width)."""
 
     def _geometry(self, entry: ChatEntry, grouped: bool, option: QStyleOptionViewItem, width: int) -> dict:
-        font = option.font
-        small = small_font(font)
-        sfm = QFontMetrics(small)
+        f = fonts_for(option.font)
+        font, small, sfm = f.font, f.small, f.sfm
         out: dict = {"font": font, "small": small}
         if entry.kind == "say":
             max_bubble = int(min(width * 0.72, 640))
             inner = max_bubble - 2 * PAD_X
-            tw, th = TextBox.measure(entry.text, font, inner)
+            tw, th = TextBox.measure(entry.text, font, inner, f.fm)
             show_nick = not entry.own and not grouped
-            nick_w = QFontMetrics(bold(small)).horizontalAdvance(entry.nick) if show_nick else 0
+            nick_w = f.advance("bold_small", entry.nick) if show_nick else 0
             foot = self._footer(entry)
-            foot_w = sfm.horizontalAdvance(foot) + 4
+            foot_w = f.advance("small", foot) + 4
             head_h = sfm.height() + 1 if show_nick else 0
-            one_line = th <= QFontMetrics(font).height() + 1
+            one_line = th <= f.fm.height() + 1
             inline = one_line and tw + FOOT_GAP + foot_w <= inner  # the time fits beside a short message
             if inline:
                 content_w = max(tw + FOOT_GAP + foot_w, nick_w)
@@ -183,15 +229,13 @@ class BubbleDelegate(QStyledItemDelegate):
         elif entry.kind == "me":
             inner = int(width - 2 * SIDE - AVATAR - GAP)
             text = f"* {entry.nick} {entry.text}"
-            ifont = QFont(font)
-            ifont.setItalic(True)
-            tw, th = TextBox.measure(text + "   " + self._footer(entry), ifont, inner)
-            out.update(text=text, ifont=ifont, inner=inner, height=GROUP_GAP + th + ROW_GAP)
+            tw, th = TextBox.measure(text + "   " + self._footer(entry), f.italic, inner, f.ifm)
+            out.update(text=text, ifont=f.italic, inner=inner, height=GROUP_GAP + th + ROW_GAP)
         elif entry.kind == "marker":
             out.update(height=sfm.height() + 14)
         else:
             inner = int(min(width - 2 * SIDE - 24, 760))
-            tw, th = TextBox.measure(self._notice_text(entry), small, inner)
+            tw, th = TextBox.measure(self._notice_text(entry), small, inner, sfm)
             out.update(text_w=tw, text_h=th, inner=inner, height=th + 14)
         return out
 
@@ -364,7 +408,7 @@ class TranscriptDelegate(QStyledItemDelegate):
         content_w = max(80, view_width(self, option) - time_w - badge_w - 3 * GUTTER_PAD - 6)
         return time_w, badge_w, content_w
 
-    def _content(self, entry: TranscriptEntry) -> tuple[str, list]:
+    def content(self, entry: TranscriptEntry) -> tuple[str, list]:
         if entry.kind == "info":
             return entry.text, []
         if self.show_hex:
@@ -405,7 +449,7 @@ class TranscriptDelegate(QStyledItemDelegate):
             return QSize(width, entry.size_cache[3])
         mono, small = self._fonts(option)
         _, _, content_w = self._columns(option)
-        text, _ = self._content(entry)
+        text, _ = self.content(entry)
         font = small if entry.kind == "info" else mono
         _, th = TextBox.measure(text, font, content_w)
         height = max(th, QFontMetrics(small).height()) + 8
@@ -443,7 +487,7 @@ class TranscriptDelegate(QStyledItemDelegate):
         painter.drawText(QRect(x, y, badge_w, r.height()), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
                          self.badge(entry))
         x += badge_w + GUTTER_PAD
-        text, formats = self._content(entry)
+        text, formats = self.content(entry)
         font = small if entry.kind == "info" else mono
         text_colour = palette.color(QPalette.ColorRole.Text) if entry.kind != "info" else muted(palette)
         if entry.kind != "info":

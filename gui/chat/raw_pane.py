@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFileDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -36,6 +34,7 @@ from core.text import human_size
 from core.text_codec import ENCODINGS, LINE_ENDINGS, SEND_MODES, CodecError, build_payload, to_hex
 from gui.chat.connections import RawConnection
 from gui.chat.delegates import TranscriptDelegate, small_font
+from gui.chat.listview import MessageListView
 from gui.chat.model import TranscriptModel
 from gui.chat.widgets import Banner, StatusPill, muted_label
 from gui.common.style import GREY, ORANGE, RED, mono_font
@@ -170,13 +169,7 @@ class RawPane(QWidget):
         tl.addWidget(self.clear_button)
         layout.addWidget(tools)
 
-        self.view = QListView()
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setUniformItemSizes(False)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view = MessageListView()
         self.delegate = TranscriptDelegate(self.view)
         self.delegate.lines_view = True
         self.view.setItemDelegate(self.delegate)
@@ -377,13 +370,13 @@ class RawPane(QWidget):
 
     def on_hex_toggled(self, on: bool) -> None:
         self.delegate.show_hex = on
-        self.view.model().layoutChanged.emit()
+        self.view.relayout()
 
     def on_encoding_changed(self, *_: Any) -> None:
         encoding = self.encoding.currentData()
         self.delegate.encoding = encoding
         for model in (self.lines_model, self.chunks_model):
-            model.set_encoding(encoding)
+            model.set_encoding(encoding)  # emits layoutChanged: the view measures its rows again
         self.on_input_changed()
 
     def on_recv_size_changed(self, size: int) -> None:
