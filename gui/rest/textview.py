@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from gui.common import style
 
@@ -149,7 +149,7 @@ def mark_line(editor: QPlainTextEdit, line: int | None, colour: str = style.ORAN
         editor.setExtraSelections([])
         return
     block = editor.document().findBlockByNumber(max(0, line - 1))
-    selection = QPlainTextEdit.ExtraSelection()
+    selection = QTextEdit.ExtraSelection()
     selection.cursor = QTextCursor(block)
     selection.cursor.select(QTextCursor.SelectionType.LineUnderCursor)
     fmt = QTextCharFormat()
