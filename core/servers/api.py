@@ -219,27 +219,37 @@ class ApiServer:
         server, self._server = self._server, None
         if server is not None:
             stop_slow_answers(self.app)
-            # The sockets belong to waitress's loop thread: close them there; its loop then ends by itself.
-            server.trigger.pull_trigger(lambda: _close_all(server._map))
+            # The sockets belong to waitress's loop thread, so they are closed there. The trigger (its wake-up
+            # pipe) stays until the request threads are done: they still use it to hand over their last bytes.
+            trigger = server.trigger
+            trigger.pull_trigger(lambda: _close_all(server._map, keep=trigger))
+            server.task_dispatcher.shutdown(timeout=5)
+            trigger.pull_trigger(lambda: _close_all(server._map))  # the loop has nothing left to watch: it ends
             if self._thread is not None:
                 self._thread.join(5)
                 self._thread = None
             _close_all(server._map)  # in case the loop thread had already ended
-            server.task_dispatcher.shutdown(timeout=5)
         if self.app is not None:
             close_app(self.app)
 
 
-def _close_all(socket_map: dict) -> None:
+def _close_all(socket_map: dict, keep: Any = None) -> None:
     """Close the listener and every connection; wake request threads waiting to write to a slow client."""
+    from waitress import wasyncore
     from waitress.channel import HTTPChannel
+    from waitress.server import BaseWSGIServer
 
     for dispatcher in list(socket_map.values()):
+        if dispatcher is keep:
+            continue
         try:
             if isinstance(dispatcher, HTTPChannel):
                 dispatcher.handle_close()  # also tells a waiting request thread that the client is gone
+            elif isinstance(dispatcher, BaseWSGIServer):
+                wasyncore.dispatcher.close(dispatcher)  # the listener (its own close() would close the trigger)
             else:
                 dispatcher.close()
         except OSError:
             pass
-    socket_map.clear()
+    if keep is None:
+        socket_map.clear()
