@@ -159,6 +159,11 @@ class ChatClient:
         self._wake()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
+        if self._thread is None or not self._thread.is_alive():
+            self._close_wakers()
+        # else the thread is still in a slow connect(); it closes the wake sockets itself when it ends
+
+    def _close_wakers(self) -> None:
         self._wake_r.close()
         self._wake_w.close()
 
@@ -187,6 +192,13 @@ class ChatClient:
         self._emit(StateChanged(state, detail, retry_in))
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            if self._stop.is_set():
+                self._close_wakers()  # close() may have given up waiting for us
+
+    def _loop(self) -> None:
         attempt = 0
         while not self._stop.is_set():
             self._set_state("connecting" if attempt == 0 else "reconnecting",
