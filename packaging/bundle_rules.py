@@ -198,12 +198,14 @@ def unneeded_system_libs(binaries: list[tuple[str, str, str]], roots: list[str])
 
     PyInstaller collects the whole ``ldd`` closure, so leaving ``libdbus-1`` to the system still brings
     ``libsystemd`` and its ``libgcrypt``. Only libraries collected from system folders are candidates;
-    Python extension modules, Qt plugins and everything shipped inside a Python package always stay.
+    libpython (a Debian Python keeps it in /usr/lib), Python extension modules, Qt plugins and everything
+    shipped inside a Python package always stay.
     ``roots`` are extra files whose links count (the bootloader).
     """
     system_dirs = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/local/lib/")
     candidates = {dest for dest, src, _ in binaries
-                  if "/" not in dest and src.startswith(system_dirs) and ".cpython-" not in dest}
+                  if "/" not in dest and src.startswith(system_dirs) and ".cpython-" not in dest
+                  and not dest.startswith("libpython")}  # the bootloader loads it by name: nothing links it
     links: dict[str, list[str]] = {}
     for dest, src, _ in binaries:
         links[dest] = elf_needed(Path(src)) or []
