@@ -171,7 +171,8 @@ def join_url(base: str, params: tuple[Pair, ...] | list[Pair]) -> str:
     if not pieces:
         return base
     base, hash_, fragment = base.partition("#")
-    return base + "?" + "&".join(pieces) + (hash_ + fragment if hash_ else "")
+    joiner = "&" if "?" in base else "?"  # a base that still has a query of its own keeps it
+    return base + joiner + "&".join(pieces) + (hash_ + fragment if hash_ else "")
 
 
 def check_method(method: str) -> str:

@@ -352,6 +352,7 @@ class RequestEditor(QWidget):
                        self.headers.pairs(), auth, body, options, self._name)
 
     def set_request(self, request: Request) -> None:
+        request = request.with_url(request.full_url())  # a query typed into `url` goes to the table too
         self._loading = True
         try:
             self._name = request.name

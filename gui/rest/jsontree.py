@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QTreeView
 
@@ -249,16 +249,21 @@ class JsonTreeView(QTreeView):
         self.setUniformRowHeights(True)  # lets Qt lay out 100k rows without measuring each
         self.setAlternatingRowColors(True)
         self.verticalScrollBar().valueChanged.connect(self.on_scrolled)
+        self.expanded.connect(self.on_scrolled)
 
-    def on_scrolled(self, value: int) -> None:
-        bar = self.verticalScrollBar()
-        if value < bar.maximum() - 2:
-            return
+    def on_scrolled(self, *_: object) -> None:
+        """When the last loaded child of any node comes into view, ask for that node's next page."""
         model = self.model()
-        index = self.indexAt(self.viewport().rect().bottomLeft())
-        while index.isValid():
-            parent = index.parent()
-            if model.canFetchMore(parent):
-                model.fetchMore(parent)
-                return
-            index = parent
+        if model is None or model.rowCount() == 0:
+            return
+        step = max(1, self.sizeHintForRow(0))
+        y = self.viewport().rect().bottom()
+        while y >= 0:
+            index = self.indexAt(QPoint(1, y))
+            while index.isValid():
+                parent = index.parent()
+                if index.row() == model.rowCount(parent) - 1 and model.canFetchMore(parent):
+                    model.fetchMore(parent)
+                    return
+                index = parent
+            y -= step

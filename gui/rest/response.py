@@ -50,6 +50,8 @@ ORIGIN_COLOURS = {"you": style.BLUE, "auth": "#9b59b6", "body": style.GREEN, "co
 ORIGIN_TAGS = {"you": "you", "auth": "auth", "body": "body", "cookies": "cookie", "library": "requests"}
 #: "Format anyway" writes at most this much formatted text (and the view shows at most TEXT_SHOW_BYTES).
 PRETTY_MAX_BYTES = 64 * 1024 * 1024
+#: The Pretty view shows at most this much formatted text after "Format anyway" (Save… keeps all of it).
+PRETTY_SHOW_BYTES = 2 * 1024 * 1024
 #: The raw view of a big body shows this much at first.
 RAW_PREVIEW_BYTES = 256 * 1024
 
@@ -650,8 +652,8 @@ class ResponseView(QWidget):
                 return
             size, cut = value
             with open(out, "rb") as f:
-                text = f.read(bodies.TEXT_SHOW_BYTES).decode("utf-8", errors="replace")
-            shown = min(size, bodies.TEXT_SHOW_BYTES)
+                text = f.read(PRETTY_SHOW_BYTES).decode("utf-8", errors="replace")
+            shown = min(size, PRETTY_SHOW_BYTES)
             self.format_note.setText(
                 f"Showing the first {bodies.human_size(shown)} of the formatted JSON"
                 f"{' (it is longer still)' if cut or size > shown else ''}. Save… keeps the whole body.")
@@ -665,7 +667,7 @@ class ResponseView(QWidget):
             return
         self.format_bar.setVisible(False)
         self.format_button.setEnabled(True)
-        self.pretty.set_text(text[: bodies.TEXT_SHOW_BYTES], json=True)
+        self.pretty.set_text(text[:PRETTY_SHOW_BYTES], json=True)
 
     def on_tree_failed(self, message: str) -> None:
         self.message.emit(message)
