@@ -64,6 +64,8 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrozenApp]:
         result = subprocess.run(
             [sys.executable, str(PACKAGING / "build.py"), "--mode", "onedir", "--dist", str(dist), "--work", str(work)],
             cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT - 60,
+            # A cache of its own: other test runs on this machine may be building at the same time.
+            env={**os.environ, "PYINSTALLER_CONFIG_DIR": str(base / "cache")},
         )
     except subprocess.TimeoutExpired as exc:
         shutil.rmtree(base, ignore_errors=True)
