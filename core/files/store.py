@@ -15,11 +15,12 @@ import errno
 import hashlib
 import os
 import shutil
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from core.files.paths import UnsafePath, resolve_inside, safe_relative_path
+from core.files.paths import UnsafePath, safe_relative_path
 
 PART_SUFFIX = ".part"
 HASH_BLOCK = 1024 * 1024
@@ -79,6 +80,9 @@ class ReceiveFolder:
         self.min_free_bytes = min_free_bytes
         self._lock = threading.Lock()
         self._active: set[Path] = set()  # .part files being written right now
+        self._real_root: Path | None = None
+        self._dirs_ok: set[str] = {""}  # sub-folders (relative, "/") already checked to be real folders
+        self._dirty_dirs: set[str] = set()  # folders with new names, to fsync once per batch
 
     def ensure(self) -> None:
         try:
@@ -91,9 +95,49 @@ class ReceiveFolder:
     def check_path(self, path: str) -> PurePosixPath:
         return safe_relative_path(path)
 
+    def target_for(self, rel: PurePosixPath) -> Path:
+        """Where ``rel`` would land, refusing any symbolic link on the way (folders checked once, cached).
+
+        The same guarantee as :func:`core.files.paths.resolve_inside`, at a fraction of the cost: a batch
+        of 3,000 files in 30 folders checks 30 folders, not 3,000 paths.
+        """
+        if self._real_root is None:
+            self._real_root = Path(os.path.realpath(self.root))
+        self._check_folders(rel.parent, create=False)
+        # The name itself may even be a link: the file is placed with link(), which never follows or
+        # replaces what is there (it takes the next free "name (n)" instead).
+        return self._real_root.joinpath(*rel.parts)
+
+    def _check_folders(self, rel_dir: PurePosixPath, *, create: bool) -> None:
+        parts = rel_dir.parts
+        key = "/".join(parts)
+        if key in self._dirs_ok:
+            return
+        current = str(self._real_root)
+        for i, part in enumerate(parts):
+            current = os.path.join(current, part)
+            prefix = "/".join(parts[: i + 1])
+            if prefix in self._dirs_ok:
+                continue
+            try:
+                st = os.lstat(current)
+            except FileNotFoundError:
+                if not create:
+                    return  # nothing below a missing folder can be a link
+                try:
+                    os.mkdir(current)
+                except FileExistsError:
+                    pass  # another transfer made it a moment ago
+                st = os.lstat(current)
+            if stat.S_ISLNK(st.st_mode):
+                raise UnsafePath(f"“{part}” in the receive folder is a link to somewhere else")
+            if not stat.S_ISDIR(st.st_mode):
+                raise UnsafePath(f"“{prefix}” is a file in the receive folder, not a folder")
+            self._dirs_ok.add(prefix)
+
     def plan(self, index: int, rel: PurePosixPath, size: int) -> Slot:
         """Reserve a ``.part`` for one file, picking up a resumable one when there is one."""
-        target = resolve_inside(self.root, rel)
+        target = self.target_for(rel)
         part, held = self._reserve(target, size, fresh_only=False)
         slot = Slot(index, rel, size, target, part, resume_offset=held)
         if held:
@@ -114,15 +158,17 @@ class ReceiveFolder:
                 candidate = target if n == 0 else numbered(target, n)
                 n += 1
                 part = candidate.with_name(candidate.name + PART_SUFFIX)
-                if part in self._active or part.is_symlink():
-                    continue  # another transfer is writing it, or it points somewhere else
-                if os.path.lexists(part):
-                    if fresh_only or not part.is_file() or part.stat().st_size > size:
-                        continue  # somebody else's partial file: not ours to touch
+                if part in self._active:
+                    continue  # another transfer is writing it
+                try:
+                    st = os.lstat(part)
+                except FileNotFoundError:
                     self._active.add(part)
-                    return part, part.stat().st_size
+                    return part, 0
+                if fresh_only or not stat.S_ISREG(st.st_mode) or st.st_size > size:
+                    continue  # a link, or somebody else's partial file: not ours to touch
                 self._active.add(part)
-                return part, 0
+                return part, st.st_size
 
     def release(self, slot: Slot) -> None:
         self.release_part(slot.part)
@@ -147,14 +193,22 @@ class ReceiveFolder:
 
     def open_part(self, slot: Slot, offset: int) -> int:
         """Open the slot's ``.part`` for writing at ``offset`` (creating folders as needed)."""
+        flags = os.O_RDWR | os.O_CREAT | _O_BINARY | _O_NOFOLLOW
         try:
-            slot.part.parent.mkdir(parents=True, exist_ok=True)
-            resolve_inside(self.root, PurePosixPath(*slot.part.relative_to(self.root).parts))
-            fd = os.open(slot.part, os.O_RDWR | os.O_CREAT | _O_BINARY | _O_NOFOLLOW, 0o644)
+            self._check_folders(slot.rel.parent, create=True)
+            try:
+                fd = os.open(slot.part, flags, 0o644)
+            except FileNotFoundError:
+                # Somebody removed a folder while Wirelab was running: forget what was checked, redo it.
+                self._dirs_ok = {""}
+                self._check_folders(slot.rel.parent, create=True)
+                fd = os.open(slot.part, flags, 0o644)
         except UnsafePath:
             raise
         except OSError as exc:
             raise io_error(exc, slot) from exc
+        if offset == 0 and slot.resume_offset == 0:
+            return fd  # a part reserved as new: empty, and already at byte 0
         try:
             os.ftruncate(fd, offset)
             os.lseek(fd, offset, os.SEEK_SET)
@@ -166,7 +220,7 @@ class ReceiveFolder:
     def finish(self, slot: Slot, fd: int) -> Path:
         """fsync, close, and move the verified ``.part`` to a name that is free. Returns the final path."""
         try:
-            os.fsync(fd)
+            _fdatasync(fd)
         except OSError as exc:
             os.close(fd)
             raise io_error(exc, slot) from exc
@@ -194,8 +248,16 @@ class ReceiveFolder:
                 os.rename(slot.part, final)
                 return final
             os.unlink(slot.part)
-            _fsync_dir(final.parent)
+            with self._lock:
+                self._dirty_dirs.add(str(final.parent))
             return final
+
+    def sync_names(self) -> None:
+        """Make the new names durable: one fsync per folder that got files (at the end of a batch)."""
+        with self._lock:
+            dirs, self._dirty_dirs = self._dirty_dirs, set()
+        for folder in dirs:
+            _fsync_dir(Path(folder))
 
     def discard(self, slot: Slot, fd: int | None = None) -> None:
         """Throw away a ``.part`` whose content is wrong (its hash did not match)."""
@@ -225,6 +287,9 @@ def io_error(exc: OSError, slot: Slot) -> StoreError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StoreError("io_error", f"Wirelab is not allowed to write “{slot.rel}” into the receive folder.")
     return StoreError("io_error", f"“{slot.rel}” could not be written: {exc.strerror or exc}.")
+
+
+_fdatasync = getattr(os, "fdatasync", os.fsync)  # data and size, without the timestamps' extra write
 
 
 def _fsync_dir(path: Path) -> None:

@@ -282,7 +282,7 @@ class Connection:
                 self.state = State.PLAIN
                 return PlainText(_decode_text(line))
             raise RemoteProtocolError("bad_json", f"a control line is not valid JSON: {exc}") from None
-        if _depth(obj) > MAX_JSON_DEPTH:
+        if line.count(b"{") + line.count(b"[") > MAX_JSON_DEPTH and _depth(obj) > MAX_JSON_DEPTH:
             raise RemoteProtocolError("bad_json", "the JSON is nested too deeply")
         try:
             message = decode(obj)

@@ -12,6 +12,7 @@ import json
 import types
 import typing
 from dataclasses import MISSING, dataclass, fields
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from core.protocol.errors import RemoteProtocolError
@@ -302,8 +303,6 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
 
 # --- (de)serialisation ----------------------------------------------------------------------------
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
 _LIMITS = {
     "nick": MAX_NICK, "room": MAX_ROOM, "text": MAX_TEXT, "path": MAX_PATH_BYTES,
     "message": MAX_REASON * 4, "reason": MAX_REASON, "machine": 64, "server": 64,
@@ -311,12 +310,82 @@ _LIMITS = {
     "app": 32, "kind": 16, "old": MAX_NICK,
 }
 
+Converter = Callable[[Any, str], Any]
+_PLANS: dict[type, list[tuple[str, Converter, bool, bool]]] = {}  # name, convert, required, nested
 
-def _hints(cls: type) -> dict[str, Any]:
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = typing.get_type_hints(cls)
-    return hints
+
+def _plan(cls: type) -> list[tuple[str, Converter, bool, bool]]:
+    """Per message class, once: how to check and convert each field (decoding is on the hot path)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = []
+        for f in fields(cls):
+            hint = hints[f.name]
+            required = f.default is MISSING and f.default_factory is MISSING
+            plan.append((f.name, _converter(hint, f.name), required, _has_dataclass(hint)))
+        _PLANS[cls] = plan
+    return plan
+
+
+def _has_dataclass(hint: Any) -> bool:
+    if hasattr(hint, "__dataclass_fields__"):
+        return True
+    return any(_has_dataclass(arg) for arg in typing.get_args(hint))
+
+
+def _converter(hint: Any, name: str) -> Converter:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)), name)
+        return lambda value, where: None if value is None else inner(value, where)
+    if origin is tuple:
+        item = _converter(typing.get_args(hint)[0], name)
+
+        def convert_list(value: Any, where: str) -> tuple:
+            if not isinstance(value, list):
+                raise RemoteProtocolError("bad_message", f"{where} must be a list")
+            if len(value) > MAX_FILES:
+                code = "too_many_files" if name == "files" else "bad_message"
+                raise RemoteProtocolError(code, f"{where} may hold at most {MAX_FILES} entries")
+            return tuple(item(v, where) for v in value)
+
+        return convert_list
+    if hasattr(hint, "__dataclass_fields__"):
+        return lambda value, where: _build(hint, value, where)
+    if hint is bool:
+        def convert_bool(value: Any, where: str) -> bool:
+            if value is True or value is False:
+                return value
+            raise RemoteProtocolError("bad_message", f"{where} must be true or false")
+
+        return convert_bool
+    if hint is int:
+        def convert_int(value: Any, where: str) -> int:
+            if type(value) is not int or not 0 <= value < 2**63:
+                raise RemoteProtocolError("bad_message", f"{where} must be a whole number from 0 to 2^63-1")
+            return value
+
+        return convert_int
+    if hint is float:
+        def convert_float(value: Any, where: str) -> float:
+            if type(value) not in (int, float):
+                raise RemoteProtocolError("bad_message", f"{where} must be a number")
+            return float(value)
+
+        return convert_float
+    if hint is str:
+        limit = _LIMITS.get(name)
+
+        def convert_str(value: Any, where: str) -> str:
+            if type(value) is not str:
+                raise RemoteProtocolError("bad_message", f"{where} must be a string")
+            if limit is not None and len(value) > limit:
+                raise RemoteProtocolError("too_long", f"{where} is longer than {limit} characters")
+            return value
+
+        return convert_str
+    raise TypeError(f"unsupported field type {hint!r}")  # a bug in this module, not bad input
 
 
 def to_plain(value: Any) -> Any:
@@ -328,10 +397,16 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encode(message: Message) -> bytes:
     """One control line: compact UTF-8 JSON and a final LF."""
-    body = {"type": message.TYPE, **to_plain(message)}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    body: dict[str, Any] = {"type": message.TYPE}
+    for name, _, _, nested in _plan(type(message)):
+        value = getattr(message, name)
+        body[name] = to_plain(value) if nested else value  # tuples of plain values are JSON lists as they are
+    return _dumps(body).encode("utf-8") + b"\n"
 
 
 def decode(obj: Any) -> Message | None:
@@ -347,56 +422,13 @@ def decode(obj: Any) -> Message | None:
     return _build(cls, obj, kind)
 
 
-def _build(cls: type, obj: dict[str, Any], where: str) -> Any:
+def _build(cls: type, obj: Any, where: str) -> Any:
+    if not isinstance(obj, dict):
+        raise RemoteProtocolError("bad_message", f"{where} must be an object")
     kwargs = {}
-    hints = _hints(cls)
-    for f in fields(cls):
-        if f.name in obj:
-            kwargs[f.name] = _convert(obj[f.name], hints[f.name], f"{where}.{f.name}", f.name)
-        elif f.default is MISSING and f.default_factory is MISSING:
-            raise RemoteProtocolError("bad_message", f"{where}: missing field {f.name!r}")
+    for name, convert, required, _ in _plan(cls):
+        if name in obj:
+            kwargs[name] = convert(obj[name], f"{where}.{name}")
+        elif required:
+            raise RemoteProtocolError("bad_message", f"{where}: missing field {name!r}")
     return cls(**kwargs)
-
-
-def _convert(value: Any, hint: Any, where: str, name: str) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in typing.get_args(hint):
-            return None
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
-        origin = typing.get_origin(hint)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise RemoteProtocolError("bad_message", f"{where} must be a list")
-        if name == "files" and len(value) > MAX_FILES:
-            raise RemoteProtocolError("too_many_files", f"an offer may list at most {MAX_FILES} files")
-        if len(value) > MAX_FILES:
-            raise RemoteProtocolError("bad_message", f"{where} is too long")
-        item = typing.get_args(hint)[0]
-        return tuple(_convert(v, item, f"{where}[]", name) for v in value)
-    if hasattr(hint, "__dataclass_fields__"):
-        if not isinstance(value, dict):
-            raise RemoteProtocolError("bad_message", f"{where} must be an object")
-        return _build(hint, value, where)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise RemoteProtocolError("bad_message", f"{where} must be true or false")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RemoteProtocolError("bad_message", f"{where} must be a whole number")
-        if not 0 <= value < 2**63:
-            raise RemoteProtocolError("bad_message", f"{where} is out of range")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RemoteProtocolError("bad_message", f"{where} must be a number")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise RemoteProtocolError("bad_message", f"{where} must be a string")
-        limit = _LIMITS.get(name)
-        if limit is not None and len(value) > limit:
-            raise RemoteProtocolError("too_long", f"{where} is longer than {limit} characters")
-        return value
-    raise TypeError(f"unsupported field type {hint!r}")  # a bug in this module, not bad input

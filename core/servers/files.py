@@ -219,6 +219,7 @@ class _Session:
         self.hasher: StreamHasher | None = None
         self.pool = BufferPool(POOL_BUFFERS, POOL_BUFFER_SIZE)
         self.fed: StreamHasher | None = None  # the hasher holding views of the buffer being processed
+        self.outbox = bytearray()
         self.batch_total = 0
         self.batch_done = 0
         self.files_done = 0
@@ -243,7 +244,16 @@ class _Session:
             pass
 
     def send(self, message: Any) -> None:
-        self.sock.sendall(self.conn.send(message))
+        """Queue a reply; :meth:`flush` writes them together before the next blocking read.
+
+        Thousands of small files would otherwise cost thousands of tiny writes, one per file_ok.
+        """
+        self.outbox += self.conn.send(message)
+
+    def flush(self) -> None:
+        if self.outbox:
+            data, self.outbox = bytes(self.outbox), bytearray()
+            self.sock.sendall(data)
 
     def emit(self, event: Any) -> None:
         self.server.emit(event)
@@ -277,6 +287,7 @@ class _Session:
             self._interrupted("The sender disconnected in the middle of the transfer.")
         finally:
             self._release_all()
+            self.server.folder.sync_names()
             self.sock.close()
             self.server.forget(self)
             if self.announced:
@@ -284,6 +295,7 @@ class _Session:
 
     def _tell_error(self, code: str, message: str) -> None:
         try:
+            self.flush()
             self.sock.sendall(self.conn.send(Error(code=code, message=message, fatal=True)))
         except (OSError, ProtocolError):
             pass
@@ -295,6 +307,7 @@ class _Session:
         so the loop turns once per 2 MiB rather than once per TCP segment.
         """
         while True:
+            self.flush()
             buf = self.pool.take()
             view = memoryview(buf)
             want = self.conn.payload_wanted()
@@ -312,6 +325,7 @@ class _Session:
                     if isinstance(event, ConnectionClosed):
                         if self.slots:
                             self._interrupted("The sender closed the connection before the transfer was finished.")
+                        self.flush()
                         return
                     self._on_event(event)
                 self.conn.release_buffers()
@@ -471,7 +485,7 @@ class _Session:
         del self.slots[slot.index]
         self.results[slot.index] = True
         self.files_done += 1
-        rel = PurePosixPath(*final.relative_to(folder.root).parts).as_posix()
+        rel = slot.rel.parent.joinpath(final.name).as_posix()
         self.send(FileOk(slot.index, rel, digest))
         self.emit(FileReceived(self.server.worker, self.offer_id, str(final), slot.size, digest, self.peer))
 
@@ -480,6 +494,7 @@ class _Session:
         if self.current is not None:
             self._keep_current()
         self._release_all()
+        self.server.folder.sync_names()
         received = sum(1 for ok in self.results.values() if ok)
         failed = tuple(i for i in range(len(offer.files)) if not self.results.get(i))
         self.send(Summary(batch=offer.batch, received=received, failed=failed))
