@@ -14,7 +14,7 @@ profile=${1:-run}
 RUN_PKGS="libegl1 libgl1 libglib2.0-0 libfontconfig1 fontconfig fonts-dejavu-core libfreetype6 libdbus-1-3
 libxkbcommon0 libxkbcommon-x11-0 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
-libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0"
+libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0 fonts-noto-color-emoji"
 TEST_PKGS="xvfb xauth netcat-openbsd socat ncat curl iproute2"
 BENCH_PKGS="wrk"
 
