@@ -213,7 +213,7 @@ class ResponseView(QWidget):
         self.meta = QLabel()
         self.meta.setStyleSheet(f"color: {style.GREY};")
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
+        self.progress.setFixedWidth(120)
         self.progress.setVisible(False)
         self.progress.setTextVisible(True)
         head = QHBoxLayout()
@@ -302,7 +302,9 @@ class ResponseView(QWidget):
         self.tree.setModel(self.tree_model)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: ResizeToContents would measure up to 1000 rows through Python on every layout.
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.tree.setColumnWidth(2, 72)
         self.tree.header().setStretchLastSection(False)
         self.tree.setColumnWidth(0, 200)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -378,17 +380,17 @@ class ResponseView(QWidget):
         self.meta.setText(title)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.progress.setFormat("waiting for the answer")
+        self.progress.setTextVisible(False)
+        self.tree_model.clear()  # the old answer's rows would only cost layout work meanwhile
 
     def show_progress(self, done: int, total: int | None) -> None:
-        self.progress.setVisible(True)
+        # Text only: QProgressBar.setValue repaints at once (synchronously), which costs a full paint
+        # of the panel on every update; the busy bar animates by itself.
         if total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * min(done, total) / total))
-            self.progress.setFormat(f"{bodies.human_size(done)} of {bodies.human_size(total)}")
+            self.meta.setText(f"Downloading: {bodies.human_size(done)} of {bodies.human_size(total)} "
+                              f"({100 * min(done, total) // total}%)")
         else:
-            self.progress.setRange(0, 0)
-            self.progress.setFormat(f"{bodies.human_size(done)} so far")
+            self.meta.setText(f"Downloading: {bodies.human_size(done)} so far")
 
     def show_cancelled(self, explanation: Explanation) -> None:
         self.progress.setVisible(False)
@@ -593,6 +595,11 @@ class ResponseView(QWidget):
                                        "Find in the text (Enter for next)")
 
     # --- big JSON -------------------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Start the JSON worker process now (a big body is on its way), so parsing can begin at once."""
+        if self.remote is None:
+            self._remote().call("drop", (0,), lambda *_: None)
 
     def _remote(self) -> ProcessSource:
         if self.remote is None:

@@ -35,7 +35,7 @@ from requests.cookies import RequestsCookieJar
 
 from core import config
 from core.rest import codegen, curl, explain, files, openapi
-from core.rest.body import BodyView
+from core.rest.body import SMALL_JSON_BYTES, BodyView
 from core.rest.model import LOCAL_LAB, Environment, Request, RequestProblem, first_request, local_lab, resolve
 from core.rest.runner import Outcome, Run
 from gui.common.icons import app_icon
@@ -321,6 +321,8 @@ class RestWindow(QMainWindow):
 
     def on_progress(self, done: int, total: int | None) -> None:
         self.response.show_progress(done, total)
+        if done > SMALL_JSON_BYTES:
+            self.response.warm_up()
 
     def on_finished(self, outcome: Outcome, view: BodyView | None) -> None:
         self.editor.set_running(False)
