@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,6 +58,9 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        #: Writers of this app take turns here rather than in SQLite: a writer that finds the file locked
+        #: sleeps in steps of milliseconds before it tries again, while this lock wakes the next one at once.
+        self.write_lock = threading.Lock()
         self._ready = False
         self._closed = False
 
@@ -113,7 +116,7 @@ class Database:
     def reset(self) -> dict[str, int]:
         """Back to the seed: the 200 todos (ids 1-200, the next new one is 201) and no users."""
         conn = self.connection()
-        with transaction(conn):
+        with self.write_lock, transaction(conn):
             conn.execute("DELETE FROM todos")
             conn.execute("DELETE FROM users")
             conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('todos', 'users')")
@@ -167,3 +170,11 @@ def get_db() -> sqlite3.Connection:
     if "db" not in g:
         g.db = database().connection()
     return g.db
+
+
+def write(sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+    """Run one statement that changes data (committed when this returns); the rows it returns (RETURNING)."""
+    conn = get_db()
+    with database().write_lock:
+        # fetchall: the statement, and with it the write, is finished here and not when the cursor is freed
+        return conn.execute(sql, params).fetchall()

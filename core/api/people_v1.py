@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from core.api import users
-from core.api.db import get_db
 from core.api.jsonio import is_valid_text, read_json
 
 bp = Blueprint("people_v1", __name__, url_prefix="/people/v1")
@@ -42,7 +41,7 @@ def create_user():
         and len(name) <= users.NAME_MAX and len(email) <= users.EMAIL_MAX
     ):
         return text(NOT_TEXT, 400)
-    user = users.create(get_db(), name, email)
+    user = users.create(name, email)
     return text(f"User created successfully! ID: {user['id']}, Name: {name}, Email: {email}\n", 201)
 
 
@@ -50,17 +49,17 @@ def create_user():
 def get_all_users():
     name = request.args.get("name")  # the non-RESTful way: ?name=John
     if name:
-        filtered_users, _ = users.listing(get_db(), name=name)
+        filtered_users, _ = users.listing(name=name)
         if filtered_users:
             return jsonify([users.v1_view(u) for u in filtered_users]), 200
         return text(f"User with name '{name}' not found\n", 404)
-    everyone, _ = users.listing(get_db())
+    everyone, _ = users.listing()
     return jsonify({"users": [users.v1_view(u) for u in everyone]}), 200
 
 
 @bp.get("/users/<string:user_id>")
 def get_user_by_id(user_id: str):
-    user = users.get(get_db(), user_id)
+    user = users.get(user_id)
     if user is None:
         return text(f"User with ID {user_id} not found\n", 404)  # Not Found
     return jsonify(users.v1_view(user)), 200
@@ -68,6 +67,6 @@ def get_user_by_id(user_id: str):
 
 @bp.delete("/users/<string:user_id>")
 def delete_user_by_id(user_id: str):
-    if users.delete(get_db(), user_id):
+    if users.delete(user_id):
         return Response(status=204)  # No Content: the seed's text would be dropped anyway
     return text(f"User with ID {user_id} not found\n", 404)

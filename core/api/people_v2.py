@@ -12,7 +12,6 @@ import re
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from core.api import users
-from core.api.db import get_db
 from core.api.errors import ApiError
 from core.api.jsonio import Fields, int_arg, read_json
 
@@ -46,7 +45,7 @@ def list_users():
     limit = int_arg("limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     offset = int_arg("offset", default=0, minimum=0, maximum=10**9)
     items, total = users.listing(
-        get_db(), name=request.args.get("name") or None, email=request.args.get("email") or None,
+        name=request.args.get("name") or None, email=request.args.get("email") or None,
         limit=limit, offset=offset,
     )
     return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
@@ -55,7 +54,7 @@ def list_users():
 @bp.post("/users")
 def create_user():
     values = _checked(read_json(), partial=False)
-    user = users.create(get_db(), values["name"], values["email"])
+    user = users.create(values["name"], values["email"])
     response = jsonify(user)
     response.status_code = 201
     response.headers["Location"] = url_for(".get_user", user_id=user["id"])
@@ -64,7 +63,7 @@ def create_user():
 
 @bp.get("/users/<string:user_id>")
 def get_user(user_id: str):
-    user = users.get(get_db(), user_id)
+    user = users.get(user_id)
     if user is None:
         raise _not_found(user_id)
     return jsonify(user)
@@ -73,7 +72,7 @@ def get_user(user_id: str):
 @bp.put("/users/<string:user_id>")
 def replace_user(user_id: str):
     values = _checked(read_json(), partial=False)
-    user = users.update(get_db(), user_id, values)
+    user = users.update(user_id, values)
     if user is None:
         raise _not_found(user_id)
     return jsonify(user)
@@ -82,7 +81,7 @@ def replace_user(user_id: str):
 @bp.patch("/users/<string:user_id>")
 def change_user(user_id: str):
     values = _checked(read_json(), partial=True)
-    user = users.update(get_db(), user_id, values)
+    user = users.update(user_id, values)
     if user is None:
         raise _not_found(user_id)
     return jsonify(user)
@@ -90,6 +89,6 @@ def change_user(user_id: str):
 
 @bp.delete("/users/<string:user_id>")
 def delete_user(user_id: str):
-    if not users.delete(get_db(), user_id):
+    if not users.delete(user_id):
         raise _not_found(user_id)
     return Response(status=204)

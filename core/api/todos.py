@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from core.api.db import get_db
+from core.api.db import get_db, write
 from core.api.errors import ApiError
 from core.api.jsonio import MAX_INT, Fields, parse_int_text, read_json
 
@@ -122,10 +122,10 @@ def get_todo(todo_id: int):
 @bp.post("/todos")
 def create_todo():
     values = _checked(read_json(), partial=False, todo_id=None)
-    rows = get_db().execute(
+    rows = write(
         "INSERT INTO todos (userId, title, completed) VALUES (?, ?, ?) RETURNING id",
         (values["userId"], values["title"], int(values["completed"])),
-    ).fetchall()
+    )
     todo_id = rows[0]["id"]
     response = jsonify(_as_written(values, todo_id))
     response.status_code = 201
@@ -137,10 +137,10 @@ def create_todo():
 def replace_todo(todo_id: int):
     _row_id(todo_id)
     values = _checked(read_json(), partial=False, todo_id=todo_id)
-    rows = get_db().execute(
+    rows = write(
         "UPDATE todos SET userId = ?, title = ?, completed = ? WHERE id = ? RETURNING id",
         (values["userId"], values["title"], int(values["completed"]), todo_id),
-    ).fetchall()
+    )
     if not rows:
         raise _not_found(todo_id)
     return jsonify(_as_written(values, todo_id))
@@ -151,11 +151,11 @@ def change_todo(todo_id: int):
     _row_id(todo_id)
     values = _checked(read_json(), partial=True, todo_id=todo_id)
     completed = values.get("completed")
-    rows = get_db().execute(
+    rows = write(
         "UPDATE todos SET userId = coalesce(?, userId), title = coalesce(?, title), "
         "completed = coalesce(?, completed) WHERE id = ? RETURNING userId, id, title, completed",
         (values.get("userId"), values.get("title"), None if completed is None else int(completed), todo_id),
-    ).fetchall()
+    )
     if not rows:
         raise _not_found(todo_id)
     return jsonify(_as_read(rows[0]))
@@ -164,6 +164,6 @@ def change_todo(todo_id: int):
 @bp.delete(f"/todos/{ID}")
 def delete_todo(todo_id: int):
     _row_id(todo_id)
-    if get_db().execute("DELETE FROM todos WHERE id = ?", (todo_id,)).rowcount == 0:
+    if not write("DELETE FROM todos WHERE id = ? RETURNING id", (todo_id,)):
         raise _not_found(todo_id)
     return jsonify({})

@@ -6,34 +6,30 @@ answers differs. That is the point of the versioning lesson: the data stays, the
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from typing import Any
 
-from core.api.db import now_text
+from core.api.db import get_db, now_text, write
 
 NAME_MAX = 200
 EMAIL_MAX = 254
 _COLUMNS = "id, name, email, created, updated"
 
 
-def create(conn: sqlite3.Connection, name: str, email: str) -> dict[str, Any]:
+def create(name: str, email: str) -> dict[str, Any]:
     user_id = str(uuid.uuid4())
     now = now_text()
-    conn.execute(
-        "INSERT INTO users (id, name, email, created, updated) VALUES (?, ?, ?, ?, ?)", (user_id, name, email, now, now)
-    )
+    write("INSERT INTO users (id, name, email, created, updated) VALUES (?, ?, ?, ?, ?)", (user_id, name, email, now, now))
     return {"id": user_id, "name": name, "email": email, "created": now, "updated": now}
 
 
-def get(conn: sqlite3.Connection, user_id: str) -> dict[str, Any] | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
+def get(user_id: str) -> dict[str, Any] | None:
+    row = get_db().execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)).fetchone()
     return dict(row) if row else None
 
 
 def listing(
-    conn: sqlite3.Connection, *, name: str | None = None, email: str | None = None,
-    limit: int = -1, offset: int = 0,
+    *, name: str | None = None, email: str | None = None, limit: int = -1, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Users in the order they were made, optionally only those with exactly this name/email; and the total."""
     where, params = [], []
@@ -44,24 +40,25 @@ def listing(
         where.append("email = ?")
         params.append(email)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
+    conn = get_db()
     total = conn.execute(f"SELECT count(*) FROM users{clause}", params).fetchone()[0]
     rows = conn.execute(f"SELECT {_COLUMNS} FROM users{clause} ORDER BY seq LIMIT ? OFFSET ?", [*params, limit, offset])
     return [dict(r) for r in rows], total
 
 
-def update(conn: sqlite3.Connection, user_id: str, changes: dict[str, str]) -> dict[str, Any] | None:
+def update(user_id: str, changes: dict[str, str]) -> dict[str, Any] | None:
     """Set the given fields (name, email); None when there is no such user."""
     names = [k for k in ("name", "email") if k in changes]
     assignments = "".join(f"{k} = ?, " for k in names)
-    rows = conn.execute(
+    rows = write(
         f"UPDATE users SET {assignments}updated = ? WHERE id = ? RETURNING {_COLUMNS}",
         [*(changes[k] for k in names), now_text(), user_id],
-    ).fetchall()  # fetchall: the statement (and its implicit transaction) ends here, not at garbage collection
+    )
     return dict(rows[0]) if rows else None
 
 
-def delete(conn: sqlite3.Connection, user_id: str) -> bool:
-    return conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount > 0
+def delete(user_id: str) -> bool:
+    return bool(write("DELETE FROM users WHERE id = ? RETURNING id", (user_id,)))
 
 
 def v1_view(user: dict[str, Any]) -> dict[str, Any]:
