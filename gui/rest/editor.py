@@ -47,6 +47,7 @@ RAW_TYPES = ("text/plain; charset=utf-8", "application/json", "application/xml",
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setStyleSheet(f"color: {style.GREY};")
     return label
 
@@ -389,6 +390,8 @@ class RequestEditor(QWidget):
             self._loading = False
         self.on_validate_json()
         self._update_tab_titles()
+        if request.body.mode != "none" and self.tabs.currentIndex() == 0 and not request.params:
+            self.tabs.setCurrentIndex(3)  # the body is what this request is about
         self.changed.emit()
 
     @property

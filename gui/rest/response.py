@@ -79,6 +79,7 @@ class ExplainCard(QFrame):
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layers = QLabel()
         self.layers.setTextFormat(Qt.TextFormat.RichText)
+        self.layers.setWordWrap(True)
         self.details_button = QToolButton()
         self.details_button.setText("Technical details")
         self.details_button.setCheckable(True)
@@ -118,13 +119,14 @@ class ExplainCard(QFrame):
             at = keys.index(explanation.layer) if explanation.layer in keys else len(keys) - 1
             steps = []
             for i, (key, title) in enumerate(LAYERS):
+                title = html.escape(title).replace(" ", "&nbsp;")  # wrap between the steps, not inside one
                 if i < at:
-                    steps.append(f'<span style="color:{style.GREEN}">✓ {html.escape(title)}</span>')
+                    steps.append(f'<span style="color:{style.GREEN}">✓&nbsp;{title}</span>')
                 elif i == at:
-                    steps.append(f'<b><span style="color:{style.RED}">✗ {html.escape(title)}</span></b>')
+                    steps.append(f'<b><span style="color:{style.RED}">✗&nbsp;{title}</span></b>')
                 else:
-                    steps.append(f'<span style="color:{style.GREY}">· {html.escape(title)}</span>')
-            self.layers.setText(" &nbsp;→&nbsp; ".join(steps))
+                    steps.append(f'<span style="color:{style.GREY}">·&nbsp;{title}</span>')
+            self.layers.setText(" &nbsp;→ ".join(steps))
         self.layers.setVisible(failed)
         self.details.setText(explanation.detail)
         self.details_button.setVisible(bool(explanation.detail))
@@ -349,6 +351,11 @@ class ResponseView(QWidget):
 
         self.hex = BigTextView()
         self.stack.addWidget(self.hex)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet(f"color: {style.GREY}; padding: 24px;")
+        self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
         return page
 
@@ -373,6 +380,8 @@ class ResponseView(QWidget):
         self.wire.clear()
         self.info.setText("")
         self._set_available(())
+        self.empty.setText("The answer will show here: status, explanation, body, headers, and the Wire tab "
+                           "with the request exactly as it was sent.")
 
     def show_running(self, title: str) -> None:
         self.status.setText("Sending…")
@@ -426,6 +435,10 @@ class ResponseView(QWidget):
             self.tabs.setTabText(1, "Headers")
             self.info.setText("")
             self._set_available(())
+            self.empty.setText("No answer came back, so there is nothing to show here." if not outcome.cancelled
+                               else "The request was cancelled.")
+            if outcome.hops:
+                self.empty.setText(self.empty.text() + " The Wire tab shows what was sent.")
             self.tabs.setCurrentIndex(0)
             return
         self.status.setText(f"{outcome.status} {outcome.reason}")
@@ -452,6 +465,7 @@ class ResponseView(QWidget):
             self.info.setText("The answer has no body." if outcome.request.method != "HEAD" else
                               "HEAD answers never have a body.")
             self._set_available(())
+            self.empty.setText(self.info.text() + " The Headers tab shows what the server said.")
             return
         size_text = bodies.human_size(view.size)
         cut = " The download stopped at the size limit." if outcome.body.truncated else ""
@@ -575,14 +589,15 @@ class ResponseView(QWidget):
         is_json = "tree" in names
         for widget in (self.query_label, self.query, self.query_button, self.query_clear):
             widget.setVisible(is_json)
-        self.search.setEnabled(bool(names))
-        self.save_button.setEnabled(bool(names))
+        self.search.setVisible(bool(names))
+        self.save_button.setVisible(bool(names))
         if not names:
-            self.stack.setCurrentIndex(VIEWS.index("raw"))
+            self.stack.setCurrentWidget(self.empty)
             self.raw_more.setVisible(False)
 
     def current_view(self) -> str:
-        return VIEWS[self.stack.currentIndex()]
+        index = self.stack.currentIndex()
+        return VIEWS[index] if index < len(VIEWS) else "empty"
 
     def show_view(self, name: str) -> None:
         self.stack.setCurrentIndex(VIEWS.index(name))

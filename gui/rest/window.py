@@ -331,6 +331,8 @@ class RestWindow(QMainWindow):
         self.history_panel.model.add(files.entry_for(outcome))
         if outcome.ok:
             self.show_message(f"{outcome.status} {outcome.reason} from {outcome.url}")
+        elif outcome.problem is not None:
+            self.show_message(outcome.problem.title)
         self.outcome_shown.emit(outcome)
 
     def explanation(self, outcome: Outcome, view: BodyView | None) -> explain.Explanation:
