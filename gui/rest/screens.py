@@ -51,6 +51,7 @@ def capture(shooter: Any) -> None:
     shooter.save(window, "rest-json-tree")
 
     _send(shooter, window, Request("GET", f"http://127.0.0.1:{_closed_port()}/todos"))
+    window.editor.tabs.setCurrentIndex(0)
     window.response.card.details_button.setChecked(True)
     shooter.save(window, "rest-error")
 
