@@ -396,9 +396,20 @@ class ChatServer:
         self.enter(client, room_name)
 
     def _to_room(self, room: Room, msg: Message, skip: _Client | None = None) -> None:
+        """Send ``msg`` to everybody in ``room``: encoded once per format, not once per member."""
+        wire: bytes | None = None
+        plain: bytes | None = None
         for member in list(room.members.values()):
-            if member is not skip:
-                member.deliver(msg)
+            if member is skip or member.closing or member.transport is None:
+                continue
+            if member.plain:
+                if plain is None:
+                    plain = render_plain(msg).encode("utf-8")
+                member._write(plain)
+            elif member.conn.state is State.CHAT:
+                if wire is None:
+                    wire = member.conn.send(msg)  # checked by the state machine once; the same bytes for all
+                member._write(wire)
 
     def drop_slow(self, client: _Client) -> None:
         """A client that cannot keep up is cut off, and the room is told why."""
