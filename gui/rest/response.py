@@ -336,6 +336,7 @@ class ResponseView(QWidget):
         rl = QVBoxLayout(raw_page)
         rl.setContentsMargins(0, 0, 0, 0)
         self.raw = BigTextView()
+        self.raw.setLineWrapMode(BigTextView.LineWrapMode.WidgetWidth)  # messages like the seed's read whole
         self.raw_more = QPushButton("Show more of the body")
         self.raw_more.clicked.connect(self.on_raw_more)
         rl.addWidget(self.raw, 1)
