@@ -128,6 +128,9 @@ class FileOffer:
     files: tuple[OfferedFile, ...]
     total_bytes: int
     destination: str  # the folder the files will land in
+    #: The computer name the sender gave (its hello's ``machine``; "" when unknown). "Always accept from
+    #: this machine" trusts exactly this name, so the app stores it in the settings' ``trusted_senders``.
+    machine: str = ""
 
 
 @dataclass(frozen=True)

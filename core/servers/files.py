@@ -388,7 +388,7 @@ class _Session:
             self._decline(offer, "no_space", problem)
             return
         question = FileOffer(server.worker, self.offer_id, self.sender, self.peer, files,
-                             sum(f.size for f in files), str(server.folder.root))
+                             sum(f.size for f in files), str(server.folder.root), machine=self.machine)
         accepted, why = server.ask(question, self.machine)
         if not accepted:
             who = server.config.server_name

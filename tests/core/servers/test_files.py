@@ -11,12 +11,13 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from core.file_sender import FileSender, check_reachable, collect
-from core.messages import FileOffer, FileReceived, OfferAnswer, TransferFinished
+from core.messages import FileOffer, FileReceived, Listening, OfferAnswer, TransferFinished
 from core.net.connect import ConnectFailure
 from core.protocol import NEED_DATA, Connection, RemoteProtocolError, Role
 from core.protocol.messages import (
@@ -33,7 +34,7 @@ from core.protocol.messages import (
     Summary,
     Welcome,
 )
-from tests.conftest import start_process
+from tests.conftest import start_process, wait_for
 
 SEED_SENDER = Path(__file__).resolve().parents[2] / "seeds" / "tutorial_sender.py"
 
@@ -145,6 +146,30 @@ def test_always_accept_from_this_machine_stops_asking(file_worker_factory, recei
     second = FileSender(running.host, running.port, collect([src])[0], machine="lab-7").run()
     assert second.ok and second.results[0].stored_as == "a (1).txt"
 
+
+
+def test_an_offer_names_the_senders_machine_so_the_app_can_trust_it_across_restarts(
+        file_worker_factory, supervisor, tmp_path: Path) -> None:
+    """"Always accept" is saved in the settings by machine name; the offer must say which name that is."""
+    running = file_worker_factory(auto_accept=False)
+    src = tmp_path / "b.txt"
+    src.write_text("b")
+    done = []
+    thread = threading.Thread(target=lambda: done.append(
+        FileSender(running.host, running.port, collect([src])[0], nick="ana / x", machine="lab-8").run()))
+    thread.start()
+    offer = running.wait(lambda e: isinstance(e, FileOffer))
+    assert offer.machine == "lab-8" and offer.sender == "ana / x / lab-8"  # the sender words alone are ambiguous
+    running.supervisor.send("files", OfferAnswer(offer.offer_id, accept=False))
+    thread.join(20)
+    # A receiver started later with that name trusted (what the saved settings give it) does not ask.
+    supervisor.stop("files")
+    supervisor.set_config("files", replace(supervisor.config("files"), trusted_senders=(offer.machine,)))
+    events = supervisor.subscribe()
+    supervisor.start("files")
+    listening = wait_for(events, lambda e: isinstance(e, Listening) and e.worker == "files")
+    outcome = FileSender(listening.host, listening.port, collect([src])[0], machine="lab-8").run()
+    assert outcome.ok, outcome.message
 
 HOSTILE = [
     "../escape.txt", "a/../../escape.txt", "/etc/passwd", "C:/Windows/win.ini", "c:evil.txt",
