@@ -9,14 +9,18 @@ Per worker::
     app process                                   worker process
     -----------                                   --------------
     inbox  (mp.Queue)  ---- Stop, OfferAnswer --->  run(config, inbox, events)
-    events (mp.Queue)  <--- Listening, Log, ... ---  (one queue shared by all workers)
+    events (Pipe)      <--- Listening, Log, ... ---  a feeder thread sends what events.put() queued
     lifeline (Pipe)    ---- nothing, ever ------->  watcher thread: EOF => parent is gone => exit
+
+Each worker has its *own* events pipe: a worker killed in the middle of writing an event can only
+garble its own pipe (which dies with it). One queue shared by all workers would be guarded by one
+cross-process lock, and a worker killed while holding it would silence every other worker.
 
 The lifeline is how workers never outlive the app: the app holds the write end and never writes; when
 the app exits *or is killed* (even with SIGKILL), the OS closes that end, the worker's blocking read
 returns EOF and the worker exits at once.
 
-One pump thread reads the events queue and polls the processes, keeps a :class:`WorkerInfo` per worker
+One pump thread waits on all the events pipes at once and polls the processes, keeps a :class:`WorkerInfo` per worker
 up to date, and hands every event to each subscriber queue (:meth:`Supervisor.subscribe`). The CLI reads
 its subscriber queue directly; the GUI's adapter drains one from a timer, so the GUI thread never blocks.
 """
@@ -28,6 +32,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import queue
 import signal
 import sys
@@ -104,6 +109,9 @@ class _Handle:
     crash_streak: int = 0
     restart_timer: threading.Timer | None = None
     stopper: threading.Thread | None = None
+    events: Any = None  # the read end of this worker's events pipe
+    events_done: bool = False  # EOF seen: the worker closed its end
+    read_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def snapshot(self) -> WorkerInfo:
         return WorkerInfo(
@@ -140,7 +148,6 @@ class Supervisor:
 
     def __init__(self, *, auto_restart: bool = False, stop_timeout: float = 5.0) -> None:
         self._ctx = multiprocessing.get_context("spawn")
-        self._events = self._ctx.Queue()
         self._lock = threading.RLock()
         self._handles: dict[str, _Handle] = {}
         self._subscribers: list[queue.Queue] = []
@@ -225,16 +232,20 @@ class Supervisor:
 
     def _spawn(self, handle: _Handle) -> None:
         reader, writer = self._ctx.Pipe(duplex=False)
+        events_reader, events_writer = self._ctx.Pipe(duplex=False)
         inbox = self._ctx.Queue()
         spec = handle.spec
         process = self._ctx.Process(
             target=_worker_entry,
-            args=(spec.name, spec.target, spec.config, inbox, self._events, reader),
+            args=(spec.name, spec.target, spec.config, inbox, events_writer, reader),
             name=f"wirelab-{spec.name}",
             daemon=True,
         )
         process.start()
         reader.close()  # only the child keeps the read end: its EOF is the parent's death
+        events_writer.close()  # only the child writes events: EOF here means it is gone
+        handle.events = events_reader
+        handle.events_done = False
         handle.process = process
         handle.inbox = inbox
         handle.lifeline = writer
@@ -329,9 +340,6 @@ class Supervisor:
             for handle in self._handles.values():
                 self._cancel_restart(handle)
         self._pump.join()
-        self._drain()
-        self._events.close()
-        self._events.join_thread()
 
     def __enter__(self) -> Supervisor:
         return self
@@ -343,22 +351,35 @@ class Supervisor:
 
     def _run_pump(self) -> None:
         while not self._closed.is_set():
-            try:
-                event = self._events.get(timeout=0.05)
-            except queue.Empty:
-                event = None
-            except (EOFError, OSError, ValueError):
-                break
-            if event is not None:
-                self._on_event(event)
+            with self._lock:
+                readers = {h.events: h for h in self._handles.values() if h.events is not None and not h.events_done}
+            if readers:
+                try:
+                    ready = multiprocessing.connection.wait(list(readers), timeout=0.05)
+                except OSError:
+                    ready = []  # a pipe was closed under us by a reap: look again
+                for conn in ready:
+                    self._read_events(readers[conn], limit=256)
+            else:
+                self._closed.wait(0.05)
             self._check_exits()
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                event = self._events.get_nowait()
-            except (queue.Empty, EOFError, OSError, ValueError):
-                return
+    def _read_events(self, handle: _Handle, limit: int | None = None) -> None:
+        """Hand on what the worker has sent (all of it when ``limit`` is None). Never blocks."""
+        count = 0
+        while limit is None or count < limit:
+            with handle.read_lock:
+                conn = handle.events
+                if conn is None or handle.events_done:
+                    return
+                try:
+                    if not conn.poll(0):
+                        return
+                    event = conn.recv()
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError, AttributeError, ImportError):
+                    handle.events_done = True  # the worker closed its end (or died mid-write)
+                    return
+            count += 1
             self._on_event(event)
 
     def _on_event(self, event: Any) -> None:
@@ -388,7 +409,7 @@ class Supervisor:
 
     def _reap(self, handle: _Handle, *, from_stopper: bool = False) -> None:
         """Turn a finished process into a WorkerExited event (once) and free its resources."""
-        self._drain()  # the worker's last words (crash report) come before its exit
+        self._read_events(handle)  # the worker's last words (crash report) come before its exit
         with self._lock:
             process = handle.process
             if process is None or (handle.stopper is not None and not from_stopper):
@@ -409,7 +430,10 @@ class Supervisor:
                 handle.inbox.cancel_join_thread()
                 handle.inbox.close()
             process.close()
-            handle.process = handle.inbox = handle.lifeline = None
+            with handle.read_lock:
+                if handle.events is not None:
+                    handle.events.close()
+            handle.process = handle.inbox = handle.lifeline = handle.events = None
             handle.stopper = None
             restart_in = self._schedule_restart(handle, exitcode) if crashed else None
             event = WorkerExited(
@@ -470,27 +494,42 @@ def _resolve(target: str) -> Any:
 
 
 class WorkerEvents:
-    """The events queue as a worker sees it: ``put(event)`` plus the worker's own ``name``."""
+    """The events pipe as a worker sees it: ``put(event)`` (never blocks) and the worker's ``name``.
 
-    def __init__(self, queue: Any, name: str) -> None:
-        self._queue = queue
+    A feeder thread does the sending, so a thread reporting an event never waits for the app to read.
+    """
+
+    def __init__(self, conn: Any, name: str) -> None:
+        self._conn = conn
         self.name = name
+        self._pending: queue.SimpleQueue = queue.SimpleQueue()
+        self._feeder = threading.Thread(target=self._feed, name="events-feeder", daemon=True)
+        self._feeder.start()
 
     def put(self, event: Any) -> None:
-        self._queue.put(event)
+        self._pending.put(event)
 
-    def close(self) -> None:
-        self._queue.close()
-        self._queue.join_thread()  # the last events are in the pipe before the process is gone
+    def _feed(self) -> None:
+        while (event := self._pending.get()) is not None:
+            try:
+                self._conn.send(event)
+            except (OSError, ValueError):
+                return  # the app is gone; the lifeline ends this process
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Send what is still queued, then close the pipe (the app reads EOF)."""
+        self._pending.put(None)
+        self._feeder.join(timeout)
+        self._conn.close()
 
 
-def _worker_entry(name: str, target: str, config: Any, inbox: Any, queue: Any, lifeline: Any) -> None:
+def _worker_entry(name: str, target: str, config: Any, inbox: Any, events_conn: Any, lifeline: Any) -> None:
     """First code a worker process runs: lifeline watch, then the worker function, then a clean exit."""
     # Ctrl-C in a terminal reaches the whole process group; the app stops its workers in order itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_lifeline, args=(lifeline,), name="lifeline", daemon=True).start()
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
-    events = WorkerEvents(queue, name)
+    events = WorkerEvents(events_conn, name)
     code = 0
     try:
         _resolve(target)(config, inbox, events)
