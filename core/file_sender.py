@@ -48,6 +48,9 @@ SMALL_FILE = 256 * 1024  # read, hash and send in one go; bigger files use sendf
 WRITE_BATCH = 256 * 1024  # small files are coalesced into writes of about this size
 HASH_BLOCK = 1024 * 1024
 ANSWER_TIMEOUT = 330.0  # the receiver waits up to 300 s for its person; leave it room
+#: After a cancel sent while the receiver's person has not answered yet, wait this long for the
+#: receiver to confirm: it reads the cancel only once its person answers.
+CANCEL_GRACE = 2.0
 
 
 @dataclass(frozen=True)
@@ -482,16 +485,24 @@ class _Reader(threading.Thread):
                 if cancel.is_set() and not cancelled and on_cancel is not None:
                     on_cancel()
                     cancelled = True
+                    # Do not wait minutes for a person who may never answer: the batch is over for us.
+                    deadline = min(deadline, time.monotonic() + CANCEL_GRACE)
                 try:
                     for event in self._events():
-                        if isinstance(event, kinds) or (isinstance(event, Error) and event.fatal):
+                        if isinstance(event, Error) and event.fatal:
                             return event
                         if isinstance(event, ConnectionClosed):
                             raise OSError("the receiver closed the connection")
-                        if isinstance(event, Summary) and cancelled:
-                            raise OSError("cancelled")
+                        if cancelled:
+                            if isinstance(event, (Decline, Summary)):
+                                raise OSError("cancelled")
+                            continue  # an Accept that crossed our cancel: the receiver's Summary follows
+                        if isinstance(event, kinds):
+                            return event
                 except TimeoutError:
                     continue
+            if cancelled:
+                raise OSError("cancelled")
             raise TimeoutError()
         finally:
             self.sock.settimeout(None)

@@ -352,7 +352,8 @@ class _Session:
         elif isinstance(event, Done):
             self._finish_batch(cancelled=False)
         elif isinstance(event, Cancel):
-            self._finish_batch(cancelled=True)
+            if self.conn.offer is not None:  # else it crossed our Decline: nothing left to cancel
+                self._finish_batch(cancelled=True)
         elif isinstance(event, Ping):
             self.send(Pong(event.token))
 

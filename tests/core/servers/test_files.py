@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from core.file_sender import FileSender, check_reachable, collect
-from core.messages import FileOffer, FileReceived, Listening, OfferAnswer, TransferFinished
+from core.messages import ClientDisconnected, FileOffer, FileReceived, Listening, OfferAnswer, TransferFinished
 from core.net.connect import ConnectFailure
 from core.protocol import NEED_DATA, Connection, RemoteProtocolError, Role
 from core.protocol.messages import (
     Accept,
+    Cancel,
     Decline,
     Done,
     FileEnd,
@@ -427,6 +428,47 @@ def test_cancel_keeps_a_resumable_part(file_worker, receive_dir: Path, tmp_path:
     assert again.ok and again.bytes_sent < src.stat().st_size
     assert digest(receive_dir / "movie.bin") == digest(src)
 
+
+
+def test_cancel_while_the_receiver_is_still_asking_ends_the_send_at_once(
+        file_worker_factory, receive_dir: Path, tmp_path: Path) -> None:
+    """The receiver reads a cancel only after its person answers; the sender must not wait minutes for that."""
+    running = file_worker_factory(auto_accept=False)  # answer_timeout: the default 300 s
+    src = tmp_path / "slides.pdf"
+    src.write_bytes(os.urandom(5000))
+    sender = FileSender(running.host, running.port, collect([src])[0], machine="lab-9")
+    done = []
+    thread = threading.Thread(target=lambda: done.append(sender.run()))
+    thread.start()
+    offer = running.wait(lambda e: isinstance(e, FileOffer))
+    sender.cancel()
+    thread.join(20)  # far below the 300 s the person has to answer
+    assert not thread.is_alive(), "run() still waits for the person at the receiver after cancel()"
+    assert done[0].cancelled and not done[0].ok
+    assert [r.status for r in done[0].results] == ["cancelled"]
+    # The person answers late: the receiver copes with the sender being gone, and keeps serving.
+    assert running.supervisor.send("files", OfferAnswer(offer.offer_id, accept=True))
+    running.wait(lambda e: isinstance(e, ClientDisconnected))
+    assert check_reachable(running.host, running.port) == "receiver"
+    assert not [p for p in receive_dir.rglob("*") if p.is_file()]
+
+
+def test_a_cancel_that_crossed_a_decline_is_ignored_and_the_connection_stays_usable(file_worker_factory) -> None:
+    running = file_worker_factory(auto_accept=False)
+    sender = RawSender(running.host, running.port)
+    try:
+        sender.send(Offer(batch="b1", files=(FileEntry("one.txt", 3),)))
+        offer = running.wait(lambda e: isinstance(e, FileOffer))
+        assert running.supervisor.send("files", OfferAnswer(offer.offer_id, accept=False))
+        assert isinstance(sender.next(), Decline)
+        sender.send(Cancel("b1"))  # what a sender whose cancel was already on its way sends
+        sender.send(Offer(batch="b2", files=(FileEntry("two.txt", 3),)))
+        second = running.wait(lambda e: isinstance(e, FileOffer))
+        assert [f.path for f in second.files] == ["two.txt"]
+        assert running.supervisor.send("files", OfferAnswer(second.offer_id, accept=False))
+        assert isinstance(sender.next(), Decline)
+    finally:
+        sender.close()
 
 def test_a_sender_that_goes_silent_is_dropped_and_others_are_served(file_worker_factory, tmp_path: Path) -> None:
     running = file_worker_factory(auto_accept=True, idle_timeout=0.5)
