@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zeroconf import IPVersion, ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
+from zeroconf import InterfaceChoice, IPVersion, ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
 
 from core.net.interfaces import lan_addresses
 from core.protocol.messages import PROTOCOL_VERSION
@@ -82,7 +82,7 @@ class Advertiser:
             server=f"{_instance_name(self.machine, 'host').replace(' ', '-')}.local.",
             parsed_addresses=addresses,
         )
-        self._zeroconf = Zeroconf(ip_version=IPVersion.All)
+        self._zeroconf = _zeroconf()
         self._zeroconf.register_service(self._info, allow_name_change=True)
 
     def close(self) -> None:
@@ -107,7 +107,7 @@ class Browser:
         self._browser: ServiceBrowser | None = None
 
     def start(self) -> None:
-        self._zeroconf = Zeroconf(ip_version=IPVersion.All)
+        self._zeroconf = _zeroconf()
         self._browser = ServiceBrowser(self._zeroconf, SERVICE_TYPES[self.service], handlers=[self._on_state])
 
     def peers(self) -> list[Peer]:
@@ -133,6 +133,17 @@ class Browser:
         if self._zeroconf is not None:
             self._zeroconf.close()
         self._browser = self._zeroconf = None
+
+
+def _zeroconf() -> Zeroconf:
+    """mDNS on this computer's IPv4 LAN interfaces only.
+
+    Lab networks are IPv4; multicast on every interface (loopback, IPv6 without a multicast route)
+    only fills the log with "Network is unreachable". Addresses announced may still include IPv6.
+    """
+    logging.getLogger("zeroconf").setLevel(logging.ERROR)
+    interfaces = [a.address for a in lan_addresses() if a.version == 4]
+    return Zeroconf(interfaces=interfaces or InterfaceChoice.Default, ip_version=IPVersion.V4Only)
 
 
 def _peer(service: str, name: str, info: ServiceInfo) -> Peer | None:

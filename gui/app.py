@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from PySide6.QtCore import QTimer
@@ -20,21 +21,51 @@ def build_supervisor(settings: LabSettings, auto_restart: bool = False) -> Super
 
 
 def run(argv: list[str]) -> int:
+    from core import settings as settings_store
+    from gui.common.icons import app_icon
+    from gui.context import AppContext
     from gui.main_window import MainWindow
     from gui.servers.bridge import SupervisorBridge
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Wirelab")
     app.setOrganizationName("Wirelab")
-    supervisor = build_supervisor(LabSettings())
+    app.setApplicationDisplayName("Wirelab")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # closing the main window quits; tool windows alone do not
+    settings = settings_store.load()
+    supervisor = build_supervisor(settings.lab(), auto_restart=settings.restart_crashed)
     bridge = SupervisorBridge(supervisor)
-    window = MainWindow(bridge)
+    context = AppContext(settings, bridge)
+    window = MainWindow(context)
     window.show()
+    _close_on_signals(window)
+    if settings.start_servers_at_launch:
+        # After the first paint: the window is there at once, the workers follow a moment later.
+        QTimer.singleShot(0, window.dashboard.start_all)
     _exit_after_shown(window)
     try:
         return app.exec()
     finally:
         bridge.close()
+
+
+def _close_on_signals(window: QWidget) -> None:
+    """Ctrl-C or SIGTERM close the window like its close button (servers stopped cleanly, no prompt).
+
+    Python runs signal handlers only between bytecodes, so a slow timer gives it the chance while Qt's
+    loop is idle.
+    """
+
+    def close(*_: object) -> None:
+        window.force_close = True
+        QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, close)
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
 
 
 def _exit_after_shown(window: QWidget) -> None:

@@ -1,0 +1,151 @@
+"""Bounded, filterable activity logs for the dashboard (model/view: thousands of rows stay cheap)."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from core.messages import ChatActivity, ClientConnected, ClientDisconnected
+from core.text import human_size
+from gui.common.style import status_colour
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], str]
+    colour: Callable[[Any], str | None] | None = None
+    align_right: bool = False
+
+
+def clock(ts: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+class EventLogModel(QAbstractTableModel):
+    """The newest ``limit`` events of some kinds, newest first, shown through ``columns``."""
+
+    def __init__(self, columns: Sequence[Column], limit: int = 5000, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.limit = limit
+        self._rows: deque[Any] = deque()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.value(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            colour = column.colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+    def add(self, event: Any) -> None:
+        """Insert at the top; drop the oldest beyond ``limit`` (so a busy lab cannot fill the memory)."""
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.appendleft(event)
+        self.endInsertRows()
+        if len(self._rows) > self.limit:
+            last = len(self._rows) - 1
+            self.beginRemoveRows(QModelIndex(), last, last)
+            self._rows.pop()
+            self.endRemoveRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows.clear()
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+
+class FilterProxy(QSortFilterProxyModel):
+    """Case-insensitive "contains" over every column."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+
+WORKER_WORDS = {"chat": "Chat", "echo": "Echo", "files": "Files", "api": "REST API"}
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """A connect or disconnect, with the time the app saw it (the events carry none)."""
+
+    time: float
+    event: ClientConnected | ClientDisconnected
+    label: str  # who it was (for a disconnect: the label its connect had)
+
+
+def connections_model(parent: Any = None) -> EventLogModel:
+    def what(row: ConnectionRow) -> str:
+        if isinstance(row.event, ClientConnected):
+            return "connected"
+        reason = row.event.reason
+        return f"left ({reason})" if reason and reason != "closed" else "left"
+
+    return EventLogModel([
+        Column("Time", lambda r: clock(r.time)),
+        Column("Server", lambda r: WORKER_WORDS.get(r.event.worker, r.event.worker)),
+        Column("Who", lambda r: r.label or "—"),
+        Column("Address", lambda r: r.event.peer),
+        Column("What", what, lambda r: "#2e9d4f" if isinstance(r.event, ClientConnected) else None),
+    ], parent=parent)
+
+
+def chat_model(parent: Any = None) -> EventLogModel:
+    def text(e: ChatActivity) -> str:
+        if e.kind == "me":
+            return f"* {e.nick} {e.text}"
+        return e.text
+
+    return EventLogModel([
+        Column("Time", lambda e: clock(e.time)),
+        Column("Room", lambda e: e.room),
+        Column("Who", lambda e: e.nick if e.kind in ("say", "me") else ""),
+        Column("Message", text, lambda e: None if e.kind in ("say", "me") else "#8a8f98"),
+    ], parent=parent)
+
+
+def api_model(parent: Any = None) -> EventLogModel:
+    return EventLogModel([
+        Column("Time", lambda e: clock(e.time)),
+        Column("Method", lambda e: e.method),
+        Column("Path", lambda e: e.path),
+        Column("Status", lambda e: str(e.status), lambda e: status_colour(e.status), align_right=True),
+        Column("Took", lambda e: f"{e.millis:.0f} ms" if e.millis >= 1 else f"{e.millis:.1f} ms", align_right=True),
+        Column("Size", lambda e: human_size(e.size), align_right=True),
+        Column("From", lambda e: e.client),
+    ], parent=parent)
+
+
