@@ -41,8 +41,9 @@ def run(argv: list[str]) -> int:
     window.show()
     _close_on_signals(window)
     if settings.start_servers_at_launch:
-        # After the first paint: the window is there at once, the workers follow a moment later.
-        QTimer.singleShot(0, window.dashboard.start_all)
+        # A moment after the first paint: starting four processes competes for the CPU with drawing
+        # the window, and people should see the window at once.
+        QTimer.singleShot(150, window.dashboard.start_all)
     _exit_after_shown(window)
     try:
         return app.exec()
