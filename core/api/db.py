@@ -58,9 +58,6 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
-        #: Writers of this app take turns here rather than in SQLite: a writer that finds the file locked
-        #: sleeps in steps of milliseconds before it tries again, while this lock wakes the next one at once.
-        self.write_lock = threading.Lock()
         self._ready = False
         self._closed = False
 
@@ -116,7 +113,7 @@ class Database:
     def reset(self) -> dict[str, int]:
         """Back to the seed: the 200 todos (ids 1-200, the next new one is 201) and no users."""
         conn = self.connection()
-        with self.write_lock, transaction(conn):
+        with transaction(conn):
             conn.execute("DELETE FROM todos")
             conn.execute("DELETE FROM users")
             conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('todos', 'users')")
@@ -173,8 +170,11 @@ def get_db() -> sqlite3.Connection:
 
 
 def write(sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
-    """Run one statement that changes data (committed when this returns); the rows it returns (RETURNING)."""
-    conn = get_db()
-    with database().write_lock:
-        # fetchall: the statement, and with it the write, is finished here and not when the cursor is freed
-        return conn.execute(sql, params).fetchall()
+    """Run one statement that changes data (committed when this returns); the rows it returns (RETURNING).
+
+    Concurrent writers queue in SQLite itself (its busy timeout). A Python lock around this would be held
+    while its thread waits for the interpreter lock after SQLite returns, which made writes 3-5 times slower
+    under load (docs/perf/api.md).
+    """
+    # fetchall: the statement, and with it the write, is finished here and not when the cursor is freed
+    return get_db().execute(sql, params).fetchall()

@@ -193,8 +193,10 @@ class ApiServer:
                 "Pick another data folder in Settings, or make this one writable.",
                 detail=repr(exc),
             ) from exc
-        # Under load waitress warns about every queued request ("Task queue depth"); that is not news.
+        # Under load waitress warns about every queued request ("Task queue depth"), and it reports every
+        # client that hangs up before its answer (wrk, a closed browser tab) at INFO: neither is news.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        logging.getLogger("waitress").setLevel(logging.WARNING)
         sock = open_listener(self.config.host, self.config.port, "api")
         self.address = bound_address(sock)
         self._server = create_server(
@@ -222,15 +224,23 @@ class ApiServer:
             # The sockets belong to waitress's loop thread, so they are closed there. The trigger (its wake-up
             # pipe) stays until the request threads are done: they still use it to hand over their last bytes.
             trigger = server.trigger
-            trigger.pull_trigger(lambda: _close_all(server._map, keep=trigger))
+            _in_loop(trigger, lambda: _close_all(server._map, keep=trigger))
             server.task_dispatcher.shutdown(timeout=5)
-            trigger.pull_trigger(lambda: _close_all(server._map))  # the loop has nothing left to watch: it ends
+            _in_loop(trigger, lambda: _close_all(server._map))  # the loop has nothing left to watch: it ends
             if self._thread is not None:
                 self._thread.join(5)
                 self._thread = None
             _close_all(server._map)  # in case the loop thread had already ended
         if self.app is not None:
             close_app(self.app)
+
+
+def _in_loop(trigger: Any, thunk: Callable[[], None]) -> None:
+    """Run ``thunk`` in waitress's loop thread (the trigger wakes it up)."""
+    try:
+        trigger.pull_trigger(thunk)
+    except OSError:  # the trigger is closed, so the loop has ended: close() cleans up what is left itself
+        pass
 
 
 def _close_all(socket_map: dict, keep: Any = None) -> None:
