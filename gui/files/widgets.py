@@ -1,0 +1,108 @@
+"""The drop zone, and reading dropped files and folders out of a drag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from gui.common.style import BLUE
+
+ZONE_STYLE = f"""
+QFrame#drop-zone {{ border: 2px dashed palette(mid); border-radius: 10px; background: palette(base); }}
+QFrame#drop-zone[hover="true"] {{ border: 2px solid {BLUE}; background: palette(alternate-base); }}
+"""
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    """The local files and folders in a drag (web links and other data are not files: left out)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+class DropArea(QWidget):
+    """A widget that takes dropped files and folders anywhere on it (its children included)."""
+
+    #: Local files or folders were dropped (a list of :class:`pathlib.Path`).
+    paths_dropped = Signal(list)
+    #: A drag with files is over the area (True) or left it (False): for the highlight.
+    hovering = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+            self.hovering.emit(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt API
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        self.hovering.emit(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        self.hovering.emit(False)
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.paths_dropped.emit(paths)
+
+
+class DropZone(QFrame):
+    """The dashed box that says where to drop, with buttons to pick files or a folder instead."""
+
+    #: "Add files…" was pressed.
+    add_files_clicked = Signal()
+    #: "Add folder…" was pressed.
+    add_folder_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drop-zone")
+        self.setStyleSheet(ZONE_STYLE)
+        self.setMinimumHeight(108)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        self.title = QLabel("Drop files or folders here")
+        font = self.title.font()
+        font.setPointSizeF(max(9.0, font.pointSizeF()) * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        self.subtitle = QLabel("Folders keep their structure. Every file is checked by its SHA-256 fingerprint "
+                               "when it arrives.")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        layout.addWidget(self.subtitle)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.add_files = QPushButton("Add files…   Ctrl+O")
+        self.add_files.clicked.connect(self.add_files_clicked)
+        buttons.addWidget(self.add_files)
+        self.add_folder = QPushButton("Add folder…")
+        self.add_folder.clicked.connect(self.add_folder_clicked)
+        buttons.addWidget(self.add_folder)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def set_hover(self, on: bool) -> None:
+        self.setProperty("hover", "true" if on else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def set_busy(self, busy: bool) -> None:
+        self.title.setText("Adding files…" if busy else "Drop files or folders here")
