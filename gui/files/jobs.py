@@ -54,6 +54,7 @@ class Target:
     host: str
     port: int
     label: str = ""
+    own: bool = False  # this computer's own receiver
 
     @property
     def address(self) -> str:
@@ -165,6 +166,13 @@ class SendJob(QObject):
         return self.receiver or self.target.address
 
     @property
+    def who(self) -> str:
+        """The machine inside a sentence: "this computer", "lab-3", "ana on lab-3"."""
+        if self.target.own:
+            return "this computer"
+        return self.receiver or self.target.name
+
+    @property
     def done(self) -> bool:
         """The outcome is known and the thread is over."""
         return self.outcome is not None and (self._thread is None or not self._thread.is_alive())
@@ -256,7 +264,7 @@ class SendJob(QObject):
                 if progress.current and progress.current not in self.rels:
                     self._set_state("retrying", progress.current)  # e.g. "Connection lost; trying again (1/3)…"
                 elif progress.done_bytes or progress.files_done or self.state != "waiting":
-                    self._set_state("sending", f"Sending to {self.receiver or self.target.name}…")
+                    self._set_state("sending", f"Sending to {self.who}…")
             self.progressed.emit(progress)
         if outcome is not None and self.outcome is None and (self._thread is None or not self._thread.is_alive()):
             self._finish(outcome)
@@ -274,14 +282,14 @@ class SendJob(QObject):
         self.finished.emit(outcome)
 
     def _final_state(self, outcome: SendOutcome) -> tuple[str, str]:
-        who = self.receiver or self.target.name
+        who = self.who
         results = list(self.file_results.values())
         verified = sum(1 for r in results if r.status == "verified")
         if outcome.ok:
             return "verified", f"All {len(self.files)} file(s) arrived at {who}, checked by SHA-256."
         if outcome.cancelled:
-            return "cancelled", (f"Cancelled: {verified} of {len(self.files)} file(s) had arrived. {who} keeps the "
-                                 "partial files; “Send again” continues where it stopped.")
+            return "cancelled", (f"Cancelled: {verified} of {len(self.files)} file(s) had arrived. {who[0].upper()}"
+                                 f"{who[1:]} keeps the partial files; “Send again” continues where it stopped.")
         if outcome.declined:
             return "declined", outcome.message
         if outcome.layer:
@@ -365,7 +373,13 @@ class Probe(_OneShot):
         self.timeout = timeout
 
     def start(self) -> None:
-        self._start(lambda: check_reachable(self.target.host, self.target.port, timeout=self.timeout), "probe")
+        self._start(self._check, "probe")
+
+    def _check(self) -> str | ConnectFailure:
+        try:
+            return check_reachable(self.target.host, self.target.port, timeout=self.timeout)
+        except ConnectFailure as exc:
+            return exc  # an expected answer ("nothing listens there"), not an error worth a traceback
 
     def deliver(self, value: Any) -> None:
         if isinstance(value, ConnectFailure):

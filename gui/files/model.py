@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from core.file_sender import FileResult, LocalFile
 from core.text import human_duration, human_rate, human_size
@@ -29,6 +29,12 @@ FILE_LOOK = {
     "sending": (BLUE, "Sending"),
     "queued": (GREY, "Waiting"),
 }
+
+#: A per-file failure reason longer than this is left to the tooltip.
+SHORT_REASON = 48
+
+#: Machine states in which nothing was sent (no progress to show).
+NOTHING_SENT = ("declined", "unreachable")
 
 #: Per-machine state: (colour, words), for :class:`gui.files.jobs.SendJob` states.
 JOB_LOOK = {
@@ -147,8 +153,12 @@ class FileListModel(QAbstractTableModel):
             colour_words = FILE_LOOK.get(result.status, (GREY, result.status))[1]
             if result.status == "verified" and result.stored_as and result.stored_as != f.rel:
                 return result.status, f"{colour_words} · saved as {result.stored_as}", result.detail
+            if result.status == "failed" and job.state == "unreachable":
+                return result.status, "✗ Not sent", result.detail  # the row of the machine says why
             if result.status == "failed" and result.detail:
-                return result.status, f"{colour_words}: {result.detail}", result.detail
+                # the whole reason is in the tooltip and under the transfers; a long one would be cut mid-word
+                words = result.detail if len(result.detail) <= SHORT_REASON else "see the tooltip"
+                return result.status, f"{colour_words}: {words}", result.detail
             return result.status, colour_words, result.detail
         if f.rel not in job.rels:  # not part of this send (e.g. added afterwards)
             return "", "", ""
@@ -244,12 +254,12 @@ class TransferModel(QAbstractTableModel):
         column = index.column()
         progress = job.progress
         if role == FractionRole and column == self.PROGRESS:
-            return job.fraction
+            return None if job.state in NOTHING_SENT else job.fraction
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.MACHINE:
                 return job.short_name
             if column == self.PROGRESS:
-                if progress is None:
+                if progress is None or job.state in NOTHING_SENT:
                     return ""
                 return f"{human_size(progress.done_bytes)} of {human_size(progress.total_bytes)}"
             outcome = job.outcome
@@ -261,6 +271,8 @@ class TransferModel(QAbstractTableModel):
                 return ""
             if column == self.ETA:
                 if progress is not None and job.state == "sending" and progress.eta_seconds is not None:
+                    if progress.eta_seconds < 1.5:
+                        return "a moment"
                     return f"about {human_duration(progress.eta_seconds)}"
                 if outcome is not None and outcome.seconds > 0 and outcome.bytes_sent:
                     return f"took {human_duration(outcome.seconds)}"
@@ -276,7 +288,10 @@ class TransferModel(QAbstractTableModel):
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Paints a progress bar (the style's own, so it fits light and dark themes) with the cell's text."""
+    """A slim bar in the cell with its text beside it, in the palette's colours (light and dark themes).
+
+    Painted by hand: a style's own progress bar squeezed into a table row cuts its text in half.
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         fraction = index.data(FractionRole)
@@ -284,16 +299,28 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         style = option.widget.style() if option.widget is not None else QApplication.style()
-        # the selection background first, then the bar inside a small margin
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-        bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(3, 3, -3, -3))
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = int(max(0.0, min(1.0, fraction)) * 1000)
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or f"{fraction:.0%}"
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        bar.state = option.state
-        bar.palette = option.palette
-        bar.fontMetrics = option.fontMetrics
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        rect = option.rect.adjusted(6, 4, -6, -4)
+        bar = QRect(rect.left(), rect.bottom() - 4, rect.width(), 5)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(text_colour)
+        track.setAlphaF(0.18)
+        painter.setBrush(track)
+        painter.drawRoundedRect(bar, 2.5, 2.5)
+        done = QRect(bar)
+        done.setWidth(max(0, round(bar.width() * max(0.0, min(1.0, fraction)))))
+        if done.width():
+            painter.setBrush(QColor(palette.highlightedText().color() if selected else QColor(BLUE)))
+            painter.drawRoundedRect(done, 2.5, 2.5)
+        painter.setPen(text_colour)
+        painter.setFont(option.font)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or f"{fraction:.0%}"
+        text_rect = QRect(rect.left(), rect.top() - 1, rect.width(), bar.top() - rect.top())
+        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.restore()

@@ -46,10 +46,11 @@ class Entry:
     status: str = ""  # "", "checking", "ok" or "bad" (typed addresses are checked when added)
     detail: str = ""  # words for the tooltip: who answered, or why not
     seen: bool = True  # for peers: still announced on the network
+    name: str = ""  # the computer name it answered with (typed and recent addresses, once checked)
 
     @property
     def text(self) -> str:
-        label = self.target.label or self.target.address
+        label = self.target.label or (f"{self.name} ({self.target.address})" if self.name else self.target.address)
         suffix = {
             "recent": "   — recent",
             "typed": "",
@@ -59,7 +60,7 @@ class Entry:
         if self.status == "checking":
             suffix += "   · checking…"
         elif self.status == "ok":
-            suffix += f"   ✓ {self.detail}" if self.detail else "   ✓ answers"
+            suffix += "   ✓ answers"
         elif self.status == "bad":
             suffix += "   ✗ does not answer"
         return label + suffix
@@ -91,6 +92,7 @@ class TargetPicker(QWidget):
         self.list = QListWidget()
         self.list.setMinimumHeight(120)
         self.list.setAlternatingRowColors(False)
+        self.list.setStyleSheet("QListWidget::item { padding: 4px 2px; }")  # room to aim a tick at
         self.list.setToolTip("Tick every machine that should get the files")
         self.list.itemChanged.connect(self.on_item_changed)
         layout.addWidget(self.list, 1)
@@ -156,7 +158,7 @@ class TargetPicker(QWidget):
                 if entry.checked:
                     self.selection_changed.emit()
         if address is not None:
-            target = Target(address[0], address[1], f"This computer ({Target(*address).address})")
+            target = Target(address[0], address[1], f"This computer ({Target(*address).address})", own=True)
             old = self.entries.get(target.address)
             self.entries[target.address] = Entry(target, "own", checked=old.checked if old else False)
         self._render()
@@ -224,6 +226,7 @@ class TargetPicker(QWidget):
         if entry is not None:
             entry.status = "ok" if not problem else "bad"
             entry.detail = f"{name} answers" if name else problem
+            entry.name = name
             self._render()
         if problem:
             self._problem(problem)

@@ -40,9 +40,9 @@ from gui.common.icons import app_icon
 from gui.common.style import ORANGE
 from gui.context import AppContext
 from gui.files.jobs import Collector, SendJob, Target
-from gui.files.model import JOB_LOOK, FileListModel, ProgressDelegate, TransferModel
+from gui.files.model import JOB_LOOK, NOTHING_SENT, FileListModel, ProgressDelegate, TransferModel
 from gui.files.targets import TargetPicker
-from gui.files.widgets import DropArea, DropZone
+from gui.files.widgets import DropArea, DropZone, EmptyHintTable
 
 TITLE = "Wirelab — Send files"
 
@@ -137,8 +137,8 @@ class SendWindow(QMainWindow):
         header.setSectionResizeMode(FileListModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(FileListModel.SIZE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(FileListModel.STATUS, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(FileListModel.SIZE, 90)
-        header.resizeSection(FileListModel.STATUS, 170)
+        header.resizeSection(FileListModel.SIZE, 80)
+        header.resizeSection(FileListModel.STATUS, 150)
         self.files_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         ll.addWidget(self.files_view, 1)
         row = QHBoxLayout()
@@ -169,10 +169,11 @@ class SendWindow(QMainWindow):
         rl.addWidget(section("SEND TO"))
         self.targets = TargetPicker(self.context, discover=self.discover, hint_after_ms=self.hint_after_ms)
         self.targets.selection_changed.connect(self._update_buttons)
-        rl.addWidget(self.targets, 2)
+        rl.addWidget(self.targets, 1)
         rl.addWidget(section("TRANSFERS"))
         self.transfer_model = TransferModel(self)
-        self.transfers_view = QTableView()
+        self.transfers_view = EmptyHintTable("Each machine you send to gets a row here, with its progress and "
+                                             "what happened to the files.")
         self.transfers_view.setModel(self.transfer_model)
         self.transfers_view.setItemDelegateForColumn(TransferModel.PROGRESS, ProgressDelegate(self.transfers_view))
         self.transfers_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -181,12 +182,12 @@ class SendWindow(QMainWindow):
         self.transfers_view.setShowGrid(False)
         self.transfers_view.verticalHeader().hide()
         self.transfers_view.setWordWrap(False)
-        self.transfers_view.verticalHeader().setDefaultSectionSize(28)
+        self.transfers_view.verticalHeader().setDefaultSectionSize(34)
         self.transfers_view.setToolTip("Click a machine to see what happened to each file there")
         th = self.transfers_view.horizontalHeader()
         th.setSectionResizeMode(TransferModel.MACHINE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((TransferModel.PROGRESS, 140), (TransferModel.SPEED, 80), (TransferModel.ETA, 92),
-                              (TransferModel.RESULT, 118)):
+        for column, width in ((TransferModel.PROGRESS, 150), (TransferModel.SPEED, 86), (TransferModel.ETA, 92),
+                              (TransferModel.RESULT, 150)):
             th.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             th.resizeSection(column, width)
         self.transfers_view.selectionModel().currentRowChanged.connect(self.on_transfer_selected)
@@ -196,7 +197,7 @@ class SendWindow(QMainWindow):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rl.addWidget(self.detail)
         splitter.addWidget(right)
-        splitter.setSizes([560, 560])
+        splitter.setSizes([540, 600])  # the transfers table has more columns than the file list
 
         # bottom: overall progress and the buttons
         line = QFrame()
@@ -478,13 +479,16 @@ class SendWindow(QMainWindow):
 
     def _show_overall(self) -> None:
         jobs = self.jobs
+        self.overall_bar.setVisible(bool(jobs))
         if not jobs:
             self.overall_bar.setValue(0)
             self.overall.setText("Drop files, tick one or more machines, then press Send.")
             return
-        total = sum(j.total_bytes for j in jobs) or 1
+        # machines that said no, or could not be reached, get nothing: they do not hold the bar back
+        counted = [j for j in jobs if j.state not in NOTHING_SENT] or jobs
+        total = sum(j.total_bytes for j in counted) or 1
         done = 0
-        for j in jobs:
+        for j in counted:
             if j.outcome is not None and j.outcome.ok:
                 done += j.total_bytes
             elif j.progress is not None:
@@ -500,7 +504,8 @@ class SendWindow(QMainWindow):
             if rate:
                 parts.append(human_rate(rate))
             if etas:
-                parts.append(f"about {human_duration(max(etas))} left")
+                eta = max(etas)
+                parts.append("a moment left" if eta < 1.5 else f"about {human_duration(eta)} left")
             waiting = sum(1 for j in running if j.state == "waiting")
             if waiting:
                 parts.append(f"{waiting} waiting for the person there to accept")

@@ -215,7 +215,9 @@ def test_an_unreachable_machine_fails_in_words_and_the_others_still_get_the_file
     assert failed.state == "unreachable" and failed.outcome.layer == "refused"
     assert failed.words.startswith(f"Could not reach {refused} (connection refused). Nothing is listening")
     window.transfers_view.selectRow(1)
-    assert statuses(window)[src.name].startswith("✗ Failed: Nothing is listening")
+    assert statuses(window)[src.name] == "✗ Not sent"
+    tip = window.files_model.data(window.files_model.index(0, STATUS), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Nothing is listening")
     assert f"{refused} (connection refused)" in window.detail.text()
     assert digest(lab.inbox / src.name) == digest(src)
     assert window.again_button.isEnabled()
