@@ -116,6 +116,7 @@ class ChatClient:
         self._unacked: deque[_Outgoing] = deque()  # written, not yet relayed back
         self._stop = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_w.setblocking(False)  # say() never blocks its caller (the GUI thread): one pending wake is enough
         self._thread: threading.Thread | None = None
         self._live = False  # the current connection has been welcomed
         self._ever_connected = False
@@ -184,7 +185,7 @@ class ChatClient:
     def _wake(self) -> None:
         try:
             self._wake_w.send(b"x")
-        except OSError:
+        except OSError:  # full (a wake is already pending) or closed
             pass
 
     def _set_state(self, state: str, detail: str = "", retry_in: float | None = None) -> None:

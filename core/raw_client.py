@@ -84,6 +84,7 @@ class RawClient:
         self._want_shutdown = False
         self._stop = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_w.setblocking(False)  # a caller on the GUI thread never blocks here; one pending wake is enough
         self._thread: threading.Thread | None = None
 
     # --- public API (any thread) ------------------------------------------------------------------

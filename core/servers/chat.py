@@ -54,6 +54,7 @@ from core.protocol.messages import (
 )
 
 DEFAULT_ROOM = "lobby"
+CHAT_SNDBUF = 256 * 1024  # bytes of kernel send buffer per chat connection (Linux doubles it)
 
 
 def clock(ts: float) -> str:
@@ -116,6 +117,9 @@ class _Client(asyncio.Protocol):
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            # A fixed kernel send buffer: chat lines are small, and without it a reader that never reads
+            # could hide tens of megabytes in an autotuned buffer before ``max_outbox_bytes`` notices.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHAT_SNDBUF)
         self.server.clients.add(self)
         # A Wirelab client says hello at once; one that stays silent is a person at `nc`.
         self._sniff = self.server.loop.call_later(self.server.config.sniff_seconds, self._silence)
@@ -244,6 +248,8 @@ class _Client(asyncio.Protocol):
             self._write(text.encode("utf-8"))
 
     def _write(self, data: bytes) -> None:
+        if self.transport.is_closing():  # the peer is gone; connection_lost() is on its way
+            return
         self.transport.write(data)
         if self.transport.get_write_buffer_size() > self.server.config.max_outbox_bytes:
             self.server.drop_slow(self)

@@ -246,10 +246,16 @@ def test_a_slow_reader_is_dropped_and_the_room_is_told(supervisor) -> None:
     try:
         talker.connected()
         big = "x" * 7000
-        for i in range(1000):  # ~7 MB that sleepy never reads: more than any socket buffer holds
-            talker.client.say(f"{i} {big}")
-        notice = talker.wait(lambda e: isinstance(e, Received) and "too slow" in getattr(e.message, "text", ""),
-                             timeout=30)
+        notice = None
+        for burst in range(200):  # up to 28 MB that sleepy never reads: more than any socket buffer holds
+            ids = [talker.client.say(f"{burst}.{i} {big}") for i in range(20)]
+            # The talker reads its own echo before going on, so only sleepy falls behind.
+            seen = talker.wait(lambda e: (isinstance(e, Delivered) and e.local_id == ids[-1])
+                               or (isinstance(e, Received) and "too slow" in getattr(e.message, "text", "")))
+            if isinstance(seen, Received):
+                notice = seen
+                break
+        assert notice is not None, "sleepy was never dropped"
         assert "sleepy was disconnected" in notice.message.text
         talker.client.say("the room goes on")
         talker.wait_message("the room goes on", timeout=30)
