@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import queue
 import shutil
@@ -16,6 +17,46 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# pytest-timeout fails a test that runs too long, but only once: a teardown that then hangs (a join on a
+# thread stuck in the test's mess) would hang the whole run until CI kills it, with nothing printed. This
+# last-resort watchdog covers each test's setup, call and teardown together, prints every thread's stack
+# and ends the run, so a hang costs minutes and says where it was.
+WATCHDOG_SLACK = float(os.environ.get("WIRELAB_WATCHDOG_SLACK", "120"))
+
+
+_watchdog_deadline = 0.0
+
+
+def _arm_watchdog(config: pytest.Config, seconds: float) -> None:
+    try:  # pytest keeps a copy of the real stderr (fd 2 itself is captured)
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+        out = config.stash[fault_handler_stderr_fd_key]
+    except (ImportError, KeyError):
+        out = sys.__stderr__.fileno()
+    faulthandler.dump_traceback_later(max(1.0, seconds), file=out, exit=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    global _watchdog_deadline
+    marker = item.get_closest_marker("timeout")
+    limit = float(marker.args[0]) if marker and marker.args else float(item.config.getini("timeout") or 180)
+    _watchdog_deadline = time.monotonic() + limit + WATCHDOG_SLACK
+    _arm_watchdog(item.config, limit + WATCHDOG_SLACK)
+    try:
+        yield
+    finally:
+        _watchdog_deadline = 0.0
+        faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_exception_interact(node: pytest.Item | pytest.Collector) -> None:
+    """pytest's own faulthandler plugin cancels the dump on every failure; the watchdog must stay armed."""
+    if _watchdog_deadline:
+        _arm_watchdog(node.config, _watchdog_deadline - time.monotonic())
 
 
 @pytest.fixture(autouse=True)
