@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,13 +24,17 @@ class SupervisorBridge(QObject):
 
     #: Every event from every worker, in arrival order (a :mod:`core.messages` dataclass).
     event = Signal(object)
+    #: The same events, once per tick as a list (for views that insert many rows at once).
+    events = Signal(list)
     #: A worker's state, addresses or error changed; carries the worker name (read ``supervisor.info``).
     worker_changed = Signal(str)
 
-    def __init__(self, supervisor: Supervisor, parent: QObject | None = None, *, batch: int = 500) -> None:
+    def __init__(self, supervisor: Supervisor, parent: QObject | None = None, *, batch: int = 2000,
+                 budget_ms: float = 8.0) -> None:
         super().__init__(parent)
         self.supervisor = supervisor
         self.batch = batch
+        self.budget = budget_ms / 1000
         self._queue = supervisor.subscribe()
         self._timer = QTimer(self)
         self._timer.setInterval(25)
@@ -38,14 +43,22 @@ class SupervisorBridge(QObject):
         self._threads: list[threading.Thread] = []
 
     def on_tick(self) -> None:
+        """Hand on what arrived, for at most ``budget_ms`` per tick; the rest waits for the next tick."""
+        started = time.perf_counter()
+        batch: list[Any] = []
         for _ in range(self.batch):
             try:
                 event = self._queue.get_nowait()
             except queue.Empty:
-                return
+                break
+            batch.append(event)
             self.event.emit(event)
             if isinstance(event, (Listening, WorkerExited, WorkerStarting)) or getattr(event, "fatal", False):
                 self.worker_changed.emit(event.worker)
+            if time.perf_counter() - started > self.budget:
+                break
+        if batch:
+            self.events.emit(batch)
 
     def _in_background(self, fn: Callable[..., Any], *args: Any) -> None:
         thread = threading.Thread(target=fn, args=args, daemon=True)

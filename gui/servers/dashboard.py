@@ -25,7 +25,6 @@ from core.messages import (
     ClientConnected,
     ClientDisconnected,
     FileReceived,
-    Listening,
     WorkerExited,
     format_host,
 )
@@ -77,8 +76,14 @@ class LogPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths from the column titles and typical values: sizing to the contents would
+        # measure every row on every insert, which stalls the window when a busy lab logs thousands.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        metrics = self.table.fontMetrics()
+        for column, col in enumerate(model.columns):
+            sample = max(col.title, col.sample, key=len)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
 
@@ -131,32 +136,41 @@ class Dashboard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self.bridge.event.connect(self.on_event)
+        self.bridge.events.connect(self.on_events)
         self.bridge.worker_changed.connect(self.on_worker_changed)
         for name in SERVICES:
             self.on_worker_changed(name)
 
     # --- events ---------------------------------------------------------------------------------
 
-    def on_event(self, event: Any) -> None:
-        if isinstance(event, ClientConnected):
-            self.clients.setdefault(event.worker, {})[event.client_id] = event.label
-            self.connections.model.add(ConnectionRow(time.time(), event, event.label))
-            self._refresh(event.worker)
-        elif isinstance(event, ClientDisconnected):
-            label = self.clients.setdefault(event.worker, {}).pop(event.client_id, "")
-            self.connections.model.add(ConnectionRow(time.time(), event, label))
-            self._refresh(event.worker)
-        elif isinstance(event, ChatActivity):
-            self.chat.model.add(event)
-        elif isinstance(event, ApiRequest):
-            self.api.model.add(event)
-        elif isinstance(event, FileReceived):
-            self.received.add(event)
-            self.file_received.emit(event)
-        elif isinstance(event, (WorkerExited, Listening)):
-            if isinstance(event, WorkerExited):
+    def on_events(self, events: list[Any]) -> None:
+        """One tick's events: rows go into the panels in one insert per panel."""
+        connections, chat, api = [], [], []
+        touched: set[str] = set()
+        now = time.time()
+        for event in events:
+            if isinstance(event, ClientConnected):
+                self.clients.setdefault(event.worker, {})[event.client_id] = event.label
+                connections.append(ConnectionRow(now, event, event.label))
+                touched.add(event.worker)
+            elif isinstance(event, ClientDisconnected):
+                label = self.clients.setdefault(event.worker, {}).pop(event.client_id, "")
+                connections.append(ConnectionRow(now, event, label))
+                touched.add(event.worker)
+            elif isinstance(event, ChatActivity):
+                chat.append(event)
+            elif isinstance(event, ApiRequest):
+                api.append(event)
+            elif isinstance(event, FileReceived):
+                self.received.add(event)
+                self.file_received.emit(event)
+            elif isinstance(event, WorkerExited):
                 self.clients[event.worker] = {}
+        self.connections.model.add_many(connections)
+        self.chat.model.add_many(chat)
+        self.api.model.add_many(api)
+        for name in touched:
+            self._refresh(name)
 
     def on_worker_changed(self, name: str) -> None:
         if name in self.cards:

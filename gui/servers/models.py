@@ -24,6 +24,7 @@ class Column:
     value: Callable[[Any], str]
     colour: Callable[[Any], str | None] | None = None
     align_right: bool = False
+    sample: str = ""  # a typical value, to size the column once
 
 
 def clock(ts: float) -> str:
@@ -77,6 +78,21 @@ class EventLogModel(QAbstractTableModel):
             self._rows.pop()
             self.endRemoveRows()
 
+    def add_many(self, events: list[Any]) -> None:
+        """Insert a batch (newest last in ``events``) with one model update, then trim to ``limit``."""
+        if not events:
+            return
+        events = events[-self.limit:]
+        self.beginInsertRows(QModelIndex(), 0, len(events) - 1)
+        self._rows.extendleft(events)
+        self.endInsertRows()
+        extra = len(self._rows) - self.limit
+        if extra > 0:
+            self.beginRemoveRows(QModelIndex(), self.limit, len(self._rows) - 1)
+            for _ in range(extra):
+                self._rows.pop()
+            self.endRemoveRows()
+
     def clear(self) -> None:
         self.beginResetModel()
         self._rows.clear()
@@ -115,10 +131,10 @@ def connections_model(parent: Any = None) -> EventLogModel:
         return f"left ({reason})" if reason and reason != "closed" else "left"
 
     return EventLogModel([
-        Column("Time", lambda r: clock(r.time)),
-        Column("Server", lambda r: WORKER_WORDS.get(r.event.worker, r.event.worker)),
-        Column("Who", lambda r: r.label or "—"),
-        Column("Address", lambda r: r.event.peer),
+        Column("Time", lambda r: clock(r.time), sample="00:00:00"),
+        Column("Server", lambda r: WORKER_WORDS.get(r.event.worker, r.event.worker), sample="REST API"),
+        Column("Who", lambda r: r.label or "—", sample="someone / lab-pc-07"),
+        Column("Address", lambda r: r.event.peer, sample="192.168.100.100:55555"),
         Column("What", what, lambda r: "#2e9d4f" if isinstance(r.event, ClientConnected) else None),
     ], parent=parent)
 
@@ -130,21 +146,22 @@ def chat_model(parent: Any = None) -> EventLogModel:
         return e.text
 
     return EventLogModel([
-        Column("Time", lambda e: clock(e.time)),
-        Column("Room", lambda e: e.room),
-        Column("Who", lambda e: e.nick if e.kind in ("say", "me") else ""),
+        Column("Time", lambda e: clock(e.time), sample="00:00:00"),
+        Column("Room", lambda e: e.room, sample="lobby-lab"),
+        Column("Who", lambda e: e.nick if e.kind in ("say", "me") else "", sample="someone-long"),
         Column("Message", text, lambda e: None if e.kind in ("say", "me") else "#8a8f98"),
     ], parent=parent)
 
 
 def api_model(parent: Any = None) -> EventLogModel:
     return EventLogModel([
-        Column("Time", lambda e: clock(e.time)),
-        Column("Method", lambda e: e.method),
-        Column("Path", lambda e: e.path),
-        Column("Status", lambda e: str(e.status), lambda e: status_colour(e.status), align_right=True),
-        Column("Took", lambda e: f"{e.millis:.0f} ms" if e.millis >= 1 else f"{e.millis:.1f} ms", align_right=True),
-        Column("Size", lambda e: human_size(e.size), align_right=True),
+        Column("Time", lambda e: clock(e.time), sample="00:00:00"),
+        Column("Method", lambda e: e.method, sample="OPTIONS"),
+        Column("Path", lambda e: e.path, sample="/people/v1/users?name=John"),
+        Column("Status", lambda e: str(e.status), lambda e: status_colour(e.status), align_right=True, sample="Status"),
+        Column("Took", lambda e: f"{e.millis:.0f} ms" if e.millis >= 1 else f"{e.millis:.1f} ms", align_right=True,
+               sample="1000 ms"),
+        Column("Size", lambda e: human_size(e.size), align_right=True, sample="1000 bytes"),
         Column("From", lambda e: e.client),
     ], parent=parent)
 
