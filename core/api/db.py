@@ -100,7 +100,7 @@ class Database:
                     if statement.strip():
                         conn.execute(statement)
                 _insert_seed(conn)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close every connection; the database cannot be used after."""
@@ -174,7 +174,7 @@ def write(sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
 
     Concurrent writers queue in SQLite itself (its busy timeout). A Python lock around this would be held
     while its thread waits for the interpreter lock after SQLite returns, which made writes 3-5 times slower
-    under load (docs/perf/api.md).
+    under load (docs/PERFORMANCE.md).
     """
     # fetchall: the statement, and with it the write, is finished here and not when the cursor is freed
     return get_db().execute(sql, params).fetchall()

@@ -21,7 +21,7 @@ def keep_to_one_core() -> int | None:
 
     The API's threads share one interpreter lock. When they run on different cores, handing that lock over
     from core to core costs more than the parallelism buys: on a 2-core machine, mixed CRUD requests at 16
-    connections went from about 500 to 1,300 a second when the worker stayed on one core (docs/perf/api.md).
+    connections went from about 500 to 1,300 a second when the worker stayed on one core (docs/PERFORMANCE.md).
     The last core is used because the first one usually handles most interrupts.
     """
     if os.environ.get(CPU_ENV, "").strip().lower() == "all":
