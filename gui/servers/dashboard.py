@@ -166,9 +166,9 @@ class Dashboard(QWidget):
                 self.file_received.emit(event)
             elif isinstance(event, WorkerExited):
                 self.clients[event.worker] = {}
-        self.connections.model.add_many(connections)
-        self.chat.model.add_many(chat)
-        self.api.model.add_many(api)
+        self.connections.model.queue(connections)
+        self.chat.model.queue(chat)
+        self.api.model.queue(api)
         for name in touched:
             self._refresh(name)
 

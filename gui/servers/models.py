@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from core.messages import ChatActivity, ClientConnected, ClientDisconnected
@@ -34,11 +41,20 @@ def clock(ts: float) -> str:
 class EventLogModel(QAbstractTableModel):
     """The newest ``limit`` events of some kinds, newest first, shown through ``columns``."""
 
+    #: How often queued rows (:meth:`queue`) reach the view: a person cannot read 40 updates a second, and
+    #: each update repaints the visible rows, which a busy lab's logs would otherwise do on every tick.
+    FLUSH_MS = 200
+
     def __init__(self, columns: Sequence[Column], limit: int = 5000, parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.limit = limit
         self._rows: deque[Any] = deque()
+        self._pending: list[Any] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(self.FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_later)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -78,6 +94,24 @@ class EventLogModel(QAbstractTableModel):
             self._rows.pop()
             self.endRemoveRows()
 
+    def queue(self, events: list[Any]) -> None:
+        """Add rows at most every ``FLUSH_MS`` (the first right away), in one model update each time."""
+        if not events:
+            return
+        self._pending.extend(events)
+        if not self._flush_timer.isActive():
+            self.flush()
+            self._flush_timer.start()  # rows arriving meanwhile wait for it
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self.add_many(pending)
+
+    def _flush_later(self) -> None:
+        if self._pending:
+            self.flush()
+            self._flush_timer.start()
+
     def add_many(self, events: list[Any]) -> None:
         """Insert a batch (newest last in ``events``) with one model update, then trim to ``limit``."""
         if not events:
@@ -94,6 +128,7 @@ class EventLogModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def clear(self) -> None:
+        self._pending.clear()
         self.beginResetModel()
         self._rows.clear()
         self.endResetModel()
