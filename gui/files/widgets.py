@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from gui.common.style import BLUE
@@ -109,18 +109,64 @@ class DropZone(QFrame):
 
 
 class EmptyHintTable(QTableView):
-    """A table that says what will appear in it while it has no rows (instead of a blank box)."""
+    """A table that says what will appear in it while it has no rows (instead of a blank box).
+
+    The hint is a label over the viewport, shown and hidden as rows come and go: no Python in the
+    table's paint path (every paint would need the GIL, which the sender threads compete for).
+    """
 
     def __init__(self, hint: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hint = hint
+        self.hint = QLabel(hint, self.viewport())
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def setModel(self, model) -> None:  # noqa: ANN001, N802 - Qt API
+        super().setModel(model)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._update_hint)
+        self._update_hint()
+
+    def _update_hint(self, *_args: object) -> None:
+        model = self.model()
+        self.hint.setVisible(model is None or model.rowCount() == 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        super().resizeEvent(event)
+        self.hint.setGeometry(self.viewport().rect().adjusted(24, 0, -24, 0))
+
+
+class SlimBar(QWidget):
+    """A thin progress line, 0..1000. Unlike ``QProgressBar.setValue`` (which repaints on the spot),
+    :meth:`setValue` only schedules a paint, so progress updates never block the event loop."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value = 0
+        self.setFixedHeight(6)
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:  # noqa: N802 - the QProgressBar name
+        value = max(0, min(1000, int(value)))
+        if value != self._value:
+            self._value = value
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            area = self.viewport().rect().adjusted(24, 0, -24, 0)
-            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.hint)
-            painter.end()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(self.palette().text().color())
+        track.setAlphaF(0.15)
+        painter.setBrush(track)
+        rect = self.rect()
+        painter.drawRoundedRect(rect, 3, 3)
+        if self._value:
+            done = rect.adjusted(0, 0, -round(rect.width() * (1000 - self._value) / 1000), 0)
+            painter.setBrush(QColor(BLUE))
+            painter.drawRoundedRect(done, 3, 3)
+        painter.end()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -42,7 +41,7 @@ from gui.context import AppContext
 from gui.files.jobs import Collector, SendJob, Target
 from gui.files.model import JOB_LOOK, NOTHING_SENT, FileListModel, ProgressDelegate, TransferModel
 from gui.files.targets import TargetPicker
-from gui.files.widgets import DropArea, DropZone, EmptyHintTable
+from gui.files.widgets import DropArea, DropZone, EmptyHintTable, SlimBar
 
 TITLE = "Wirelab — Send files"
 
@@ -208,10 +207,7 @@ class SendWindow(QMainWindow):
         bottom.setSpacing(10)
         status = QVBoxLayout()
         status.setSpacing(4)
-        self.overall_bar = QProgressBar()
-        self.overall_bar.setRange(0, 1000)
-        self.overall_bar.setTextVisible(False)
-        self.overall_bar.setMaximumHeight(10)
+        self.overall_bar = SlimBar()
         status.addWidget(self.overall_bar)
         self.overall = QLabel()
         self.overall.setWordWrap(True)
