@@ -83,12 +83,12 @@ def _add_client_commands(sub: argparse._SubParsersAction) -> None:
 def main(argv: Sequence[str] | None = None, open_gui: Callable[[list[str]], int] | None = None) -> int:
     """Run the command line. ``open_gui`` is called when no subcommand is given."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
-        if open_gui is None:
-            parser.print_help()
-            return EXIT_USAGE
-        return open_gui(argv)
+        if open_gui is not None:
+            return open_gui(argv)  # before building the parser: the window comes up sooner
+        build_parser().print_help()
+        return EXIT_USAGE
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
