@@ -75,6 +75,17 @@ class Shooter:
         return path
 
 
+def _free_or_any(port: int) -> int:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
+    return port
+
+
 def main(argv: list[str]) -> int:
     areas = argv or list(AREAS)
     xvfb = start_xvfb()
@@ -93,8 +104,12 @@ def main(argv: list[str]) -> int:
             os.environ[var] = str(workdir / sub)
         app = QApplication.instance() or QApplication([sys.argv[0]])
         app.setWindowIcon(app_icon())
-        settings = Settings(nick="teacher", receive_dir=str(workdir / "received"), chat_port=0, echo_port=0,
-                            file_port=0, api_port=0)
+        from core import config as cfg
+
+        # The ports people will see in real use, unless something on this machine holds them already.
+        settings = Settings(nick="teacher", receive_dir=str(workdir / "received"),
+                            chat_port=_free_or_any(cfg.DEFAULT_CHAT_PORT), echo_port=_free_or_any(cfg.DEFAULT_ECHO_PORT),
+                            file_port=_free_or_any(cfg.DEFAULT_FILE_PORT), api_port=_free_or_any(cfg.DEFAULT_API_PORT))
         supervisor = build_supervisor(settings.lab())
         bridge = SupervisorBridge(supervisor)
         context = AppContext(settings, bridge, persist=False)
