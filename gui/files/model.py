@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from core.file_sender import FileResult, LocalFile
 from core.text import human_duration, human_rate, human_size
 from gui.common.style import BLUE, GREEN, GREY, ORANGE, RED
+from gui.common.tables import ColumnsModel
 
 #: The fraction done (0..1) for a progress cell, or None when not known yet.
 FractionRole = Qt.ItemDataRole.UserRole + 1
@@ -52,7 +53,7 @@ JOB_LOOK = {
 }
 
 
-class FileListModel(QAbstractTableModel):
+class FileListModel(ColumnsModel):
     """The files to send: name (the path the receiver sees), size, and status at the selected machine."""
 
     COLUMNS = ("Name", "Size", "Status")
@@ -174,16 +175,8 @@ class FileListModel(QAbstractTableModel):
 
     # --- Qt model API ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        return self.rows
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -209,7 +202,7 @@ class FileListModel(QAbstractTableModel):
         return None
 
 
-class TransferModel(QAbstractTableModel):
+class TransferModel(ColumnsModel):
     """One row per machine of the last send: progress, speed, time left and what happened."""
 
     COLUMNS = ("Machine", "Progress", "Speed", "Time left", "Result")
@@ -236,16 +229,8 @@ class TransferModel(QAbstractTableModel):
             return
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.jobs)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        return self.jobs
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

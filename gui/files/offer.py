@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.messages import FileOffer, OfferAnswer
 from core.text import human_duration, human_size
+from gui.common.tables import ColumnsModel
 
 #: How long the receiver waits for an answer (core.config.FileConfig.answer_timeout's default).
 ANSWER_SECONDS = 300.0
@@ -44,7 +45,7 @@ def remember_sender(context: Any, offer: FileOffer) -> bool:
     return True
 
 
-class OfferedFilesModel(QAbstractTableModel):
+class OfferedFilesModel(ColumnsModel):
     """The offered files (up to 65,536 of them: a model, not a widget per row)."""
 
     COLUMNS = ("Name", "Size")
@@ -53,16 +54,8 @@ class OfferedFilesModel(QAbstractTableModel):
         super().__init__(parent)
         self.files = offer.files
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.files)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        return self.files
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

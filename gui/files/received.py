@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.messages import FileReceived
 from core.text import human_size
+from gui.common.tables import ColumnsModel
 
 MAX_ROWS = 5000
 
@@ -52,7 +52,7 @@ class ReceivedRow:
         return Path(self.path).name
 
 
-class ReceivedModel(QAbstractTableModel):
+class ReceivedModel(ColumnsModel):
     """Newest first; at most ``limit`` rows."""
 
     COLUMNS = ("Name", "Size", "From", "Time")
@@ -72,16 +72,8 @@ class ReceivedModel(QAbstractTableModel):
             del self.rows[self.limit:]
             self.endRemoveRows()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        return self.rows
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
