@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from core.file_sender import FileResult, LocalFile, SendProgress
 from core.text import human_duration, human_rate, human_size
 from gui.common.icons import app_icon
+from gui.common.keys import send_and_cancel_keys, shortcut
 from gui.common.style import ORANGE
 from gui.context import AppContext
 from gui.files.jobs import Collector, SendJob, Target
@@ -239,16 +240,9 @@ class SendWindow(QMainWindow):
         self.add_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.add_action.triggered.connect(self.on_add_files)
         self.addAction(self.add_action)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(self.send)
-        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        cancel.setContext(Qt.ShortcutContext.WindowShortcut)
-        cancel.activated.connect(self.cancel)
-        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.files_view)
-        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.activated.connect(self.remove_selected)
+        send_and_cancel_keys(self, self.send, self.cancel)
+        shortcut(self.files_view, QKeySequence.StandardKey.Delete, self.remove_selected,
+                 Qt.ShortcutContext.WidgetShortcut)
 
     # --- the list of files ------------------------------------------------------------------------
 

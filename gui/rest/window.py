@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -39,6 +39,7 @@ from core.rest.body import SMALL_JSON_BYTES, BodyView
 from core.rest.model import LOCAL_LAB, Environment, Request, RequestProblem, first_request, local_lab, resolve
 from core.rest.runner import Outcome, Run
 from gui.common.icons import app_icon
+from gui.common.keys import send_and_cancel_keys, shortcut
 from gui.rest.dialogs import CodeDialog, CurlImportDialog, EnvironmentsDialog
 from gui.rest.editor import RequestEditor
 from gui.rest.response import ResponseView
@@ -194,16 +195,8 @@ class RestWindow(QMainWindow):
         self.save_action.triggered.connect(self.save_to_collection)
         self.addAction(self.save_action)
 
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(self.send)
-        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        cancel.setContext(Qt.ShortcutContext.WindowShortcut)
-        cancel.activated.connect(self.cancel)
-        focus = QShortcut(QKeySequence("Ctrl+L"), self)
-        focus.setContext(Qt.ShortcutContext.WindowShortcut)
-        focus.activated.connect(self.focus_url)
+        send_and_cancel_keys(self, self.send, self.cancel)
+        shortcut(self, "Ctrl+L", self.focus_url)
 
     # --- environments -----------------------------------------------------------------------------------------
 
