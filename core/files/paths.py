@@ -9,8 +9,9 @@ reserved names (CON, NUL, COM1...) and characters, names longer than 255 bytes. 
 
 from __future__ import annotations
 
+import functools
 import os
-import unicodedata
+import re
 from pathlib import Path, PurePosixPath
 
 MAX_NAME_BYTES = 255
@@ -21,6 +22,10 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{base}{n}" for base in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")
 }
 _WINDOWS_BAD = set('<>:"|?*\\')
+# Every character check_name refuses, so one regex search finds the first one: the control characters
+# (Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F), Windows' forbidden characters, and
+# lone surrogates (not valid Unicode).
+_BAD_CHAR = re.compile('[\x00-\x1f\x7f-\x9f<>:"|?*\\\\\ud800-\udfff]')
 
 
 class UnsafePath(ValueError):
@@ -33,13 +38,14 @@ def check_name(name: str) -> None:
         raise UnsafePath("it tries to leave the receive folder (“..”)" if name == ".." else "it has an empty folder name")
     if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
         raise UnsafePath(f"the name “{name[:40]}…” is longer than {MAX_NAME_BYTES} bytes")
-    for ch in name:
-        if ch == "\x00" or unicodedata.category(ch) == "Cc":
-            raise UnsafePath("it contains an invisible control character")
+    bad = _BAD_CHAR.search(name)
+    if bad is not None:
+        ch = bad.group()
         if ch in _WINDOWS_BAD:
             raise UnsafePath(f"the name “{name}” contains “{ch}”, which Windows does not allow in file names")
         if 0xD800 <= ord(ch) <= 0xDFFF:
             raise UnsafePath("it contains text that is not valid Unicode")
+        raise UnsafePath("it contains an invisible control character")
     if name[-1] in ". ":
         raise UnsafePath(f"the name “{name}” ends with a dot or a space, which Windows silently removes")
     stem = name.split(".", 1)[0].rstrip(" ").upper()
@@ -49,6 +55,14 @@ def check_name(name: str) -> None:
 
 def safe_relative_path(path: str) -> PurePosixPath:
     """The checked relative path, or :class:`UnsafePath` saying why not."""
+    return PurePosixPath(safe_relative(path))
+
+
+def safe_relative(path: str) -> str:
+    """Like :func:`safe_relative_path`, as the checked "/"-separated string itself (the receiver's hot path).
+
+    An accepted path has no empty or "." segment, so the string is already in its one normal form.
+    """
     if not isinstance(path, str) or not path:
         raise UnsafePath("it has no name")
     if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
@@ -57,12 +71,20 @@ def safe_relative_path(path: str) -> PurePosixPath:
         raise UnsafePath("it is an absolute path (it starts with /)")
     if len(path) >= 2 and path[1] == ":" and path[0].isalpha():
         raise UnsafePath(f"it starts with a drive letter ({path[:2]})")
-    parts = path.split("/")
-    if len(parts) > MAX_DEPTH:
+    if path.count("/") >= MAX_DEPTH:
         raise UnsafePath(f"it is nested more than {MAX_DEPTH} folders deep")
-    for part in parts:
+    folder, _, name = path.rpartition("/")
+    if folder:
+        _check_folder(folder)  # thousands of files share a few folders: each is checked once
+    check_name(name)
+    return path
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_folder(folder: str) -> None:
+    """check_name for each segment of ``folder``; a refusal raises, so only safe folders are cached."""
+    for part in folder.split("/"):
         check_name(part)
-    return PurePosixPath(*parts)
 
 
 def resolve_inside(root: Path, rel: PurePosixPath) -> Path:

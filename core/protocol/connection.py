@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import struct
 from collections import deque
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import Any
 from core.protocol.errors import LocalProtocolError, RemoteProtocolError
 from core.protocol.messages import (
     APP,
+    MAX_PATH_BYTES,
     PROTOCOL_VERSION,
     SERVICES,
     Accept,
@@ -64,6 +66,15 @@ MAX_CHUNK = 4 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 DATA_MARK = 0x00
 _HEADER = struct.Struct(">BI")
+
+# The per-file control lines in the exact form encode() writes them. A receiver gets two per file, so for
+# thousands of small files json.loads plus the generic field checks were most of the protocol's cost.
+# Anything else (other key order, spaces, unknown keys, escapes) still goes through the full parser.
+_INT = rb"(0|[1-9][0-9]{0,18})"
+_FAST_FILE_START = re.compile(rb'\{"type":"file","index":' + _INT + rb',"offset":' + _INT + rb"\}")
+_FAST_FILE_END = re.compile(rb'\{"type":"file_end","index":' + _INT + rb',"sha256":"([0-9a-f]{0,64})"\}')
+_FAST_FILE_OK = re.compile(rb'\{"type":"file_ok","index":' + _INT + rb',"path":"([^"\\\x00-\x1f]*)","sha256":"([0-9a-f]{0,64})"\}')
+_INT_LIMIT = 2**63
 
 
 class Role(enum.Enum):
@@ -120,6 +131,7 @@ NEED_DATA = _NeedData()
 Event = Message | Data | PlainText | Unknown | ConnectionClosed
 
 _CHAT_FROM_CLIENT = (Say, Me, SetNick, Join, Who, Ping)
+_FILE_FLOW = frozenset((FileStart, FileEnd, FileOk, FileFailed))
 _CHAT_FROM_SERVER = (Joined, ChatMessage, Presence, Members, Notice, Pong)
 
 
@@ -273,6 +285,11 @@ class Connection:
         return None
 
     def _parse_control(self, line: bytes) -> Event:
+        if self.state is State.SENDING or self.state is State.FINISHING:
+            message = self._parse_fast(line)
+            if message is not None:
+                self._files_transition(message, self.role is Role.SERVER, RemoteProtocolError)
+                return message
         try:
             obj = json.loads(line)
         except RecursionError:
@@ -300,6 +317,35 @@ class Connection:
             return Unknown(obj["type"])
         self._on_message(message, incoming=True)
         return message
+
+    def _parse_fast(self, line: bytes) -> Message | None:
+        """FileStart / FileEnd / FileOk in encode()'s own form, without json; None: use the full parser.
+
+        Only what the full parser would accept as exactly the same message matches here.
+        """
+        if line.startswith(b'{"type":"file",'):
+            m = _FAST_FILE_START.fullmatch(line)
+            if m is not None:
+                index, offset = int(m[1]), int(m[2])
+                if index < _INT_LIMIT and offset < _INT_LIMIT:
+                    return FileStart(index, offset)
+        elif line.startswith(b'{"type":"file_end",'):
+            m = _FAST_FILE_END.fullmatch(line)
+            if m is not None:
+                index = int(m[1])
+                if index < _INT_LIMIT:
+                    return FileEnd(index, m[2].decode("ascii"))
+        elif line.startswith(b'{"type":"file_ok",'):
+            m = _FAST_FILE_OK.fullmatch(line)
+            if m is not None:
+                index = int(m[1])
+                try:
+                    path = m[2].decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+                if index < _INT_LIMIT and len(path) <= MAX_PATH_BYTES:
+                    return FileOk(index, path, m[3].decode("ascii"))
+        return None
 
     def _next_data_header(self) -> Event | _NeedData:
         if self._buffered < _HEADER.size:
@@ -388,6 +434,9 @@ class Connection:
         error = RemoteProtocolError if incoming else LocalProtocolError
         from_client = incoming == (self.role is Role.SERVER)
         state = self.state
+        if state is State.SENDING and type(msg) in _FILE_FLOW:  # the per-file messages: straight to the files rules
+            self._files_transition(msg, from_client, error)
+            return
 
         if isinstance(msg, Error):
             if msg.fatal:

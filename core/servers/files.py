@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from core.config import FileConfig
@@ -372,14 +371,16 @@ class _Session:
         self.slots, self.results = {}, {}
         skip: list[int] = []
         refusals: list[FileFailed] = []
+        folder = server.folder
+        missing: set[str] = set()  # folders not there yet: nothing in them to look at
         for index, entry in enumerate(offer.files):
             try:
-                rel = server.folder.check_path(entry.path)
-                self.slots[index] = server.folder.plan(index, rel, entry.size)
+                rel = folder.check_path(entry.path)
+                self.slots[index] = folder.plan(index, rel, entry.size, missing)
             except UnsafePath as exc:
                 skip.append(index)
                 refusals.append(FileFailed(index, "unsafe_path", f"“{entry.path}” was refused: {exc}."))
-        files = tuple(OfferedFile(s.rel.as_posix(), s.size) for s in self.slots.values())
+        files = tuple(OfferedFile(s.rel, s.size) for s in self.slots.values())
         needed = sum(s.size - s.resume_offset for s in self.slots.values())
         if not self.slots:
             words = refusals[0].message if len(refusals) == 1 else f"none of the {len(refusals)} files has a safe name."
@@ -430,7 +431,7 @@ class _Session:
             self.inline, self.hasher = hashlib.sha256(), None
         else:
             self.inline = None
-            self.hasher = StreamHasher(self.pool, str(slot.part) if start.offset else None, start.offset)
+            self.hasher = StreamHasher(self.pool, slot.part_path if start.offset else None, start.offset)
 
     def _write(self, data: memoryview) -> None:
         view = data
@@ -477,7 +478,7 @@ class _Session:
                                  "not saved. Send it again."))
             return
         try:
-            final = folder.finish(slot, fd)
+            final = folder.finish_str(slot, fd)
         except StoreError as exc:
             folder.release(slot)
             del self.slots[slot.index]
@@ -486,9 +487,12 @@ class _Session:
         del self.slots[slot.index]
         self.results[slot.index] = True
         self.files_done += 1
-        rel = slot.rel.parent.joinpath(final.name).as_posix()
-        self.send(FileOk(slot.index, rel, digest))
-        self.emit(FileReceived(self.server.worker, self.offer_id, str(final), slot.size, digest, self.peer))
+        stored = slot.rel
+        if final != slot.target_path:  # renamed: "a (1).txt"
+            parent = slot.rel.rpartition("/")[0]
+            stored = f"{parent}/{os.path.basename(final)}" if parent else os.path.basename(final)
+        self.send(FileOk(slot.index, stored, digest))
+        self.emit(FileReceived(self.server.worker, self.offer_id, final, slot.size, digest, self.peer))
 
     def _finish_batch(self, *, cancelled: bool) -> None:
         offer = self.conn.offer
@@ -573,7 +577,7 @@ class _Session:
         self.sender = f"tutorial sender at {self.peer}"
         self.emit(ClientConnected(self.server.worker, self.client_id, self.peer, self.sender))
         folder = self.server.folder
-        slot = folder.plan(0, PurePosixPath(name), size)
+        slot = folder.plan(0, name, size)
         if slot.resume_offset:
             folder.restart_fresh(slot)  # this format cannot resume: there is no hash to compare
         self.slots = {0: slot}

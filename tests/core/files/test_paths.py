@@ -58,3 +58,27 @@ def test_resolve_refuses_a_symlinked_folder(tmp_path: Path) -> None:
 
 def test_sender_paths_are_relative_and_slashed(tmp_path: Path) -> None:
     assert sender_path(tmp_path / "a" / "b.txt", tmp_path) == "a/b.txt"
+
+
+def test_the_character_check_matches_unicode_categories_for_every_code_point() -> None:
+    import unicodedata
+
+    from core.files.paths import check_name
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch in "./ ":
+            continue
+        expected = None
+        if unicodedata.category(ch) == "Cc":
+            expected = "control character"
+        elif ch in '<>:"|?*\\':
+            expected = "Windows does not allow"
+        elif 0xD800 <= code <= 0xDFFF:
+            expected = "not valid Unicode"
+        try:
+            check_name(f"a{ch}b")
+        except UnsafePath as exc:
+            assert expected is not None and expected in str(exc), (hex(code), str(exc))
+        else:
+            assert expected is None, hex(code)

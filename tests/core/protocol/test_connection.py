@@ -452,3 +452,65 @@ def test_arbitrary_json_lines_are_handled(obj: object) -> None:
         drain(server)
     except RemoteProtocolError:
         pass
+
+
+# --- the per-file fast paths must be invisible: same messages, same errors, same bytes -------------
+
+
+def _outcome(line: bytes, role: Role, fast: bool) -> tuple:
+    """What a connection in SENDING makes of one control ``line`` (with or without the fast parser)."""
+    client, server = ready_receiver((FileEntry("a.bin", 0), FileEntry("b.bin", 0), FileEntry("c.bin", 0)))
+    conn = server if role is Role.SERVER else client  # the client (sender) reads the receiver's file_ok lines
+    if not fast:
+        conn._parse_fast = lambda line: None  # type: ignore[method-assign]
+    conn.receive_data(line + b"\n")
+    try:
+        return ("ok", conn.next_event(), conn.state, conn.open_file)
+    except RemoteProtocolError as exc:
+        return ("error", exc.code)
+
+
+FAST_LINES = [
+    b'{"type":"file","index":0,"offset":0}', b'{"type":"file","index":2,"offset":0}',
+    b'{"type":"file","index":3,"offset":0}', b'{"type":"file","index":01,"offset":0}',
+    b'{"type":"file","index":9223372036854775808,"offset":0}', b'{"type":"file","index":0,"offset":5}',
+    b'{"type":"file","index":0,"offset":0,"x":1}', b'{"type":"file", "index":0,"offset":0}',
+    b'{"type":"file_end","index":0,"sha256":"' + b"a" * 64 + b'"}', b'{"type":"file_end","index":0,"sha256":"' + b"a" * 65 + b'"}',
+    b'{"type":"file_end","index":1,"sha256":""}', b'{"type":"file_end","index":0,"sha256":"\\u0041"}',
+    b'{"type":"file_ok","index":0,"path":"a/b.txt","sha256":"ab"}', b'{"type":"file_ok","index":5,"path":"a","sha256":""}',
+    b'{"type":"file_ok","index":0,"path":"\xc3\xa9t\xc3\xa9","sha256":""}', b'{"type":"file_ok","index":0,"path":"\xff","sha256":""}',
+    b'{"type":"file_ok","index":0,"path":"' + b"x" * 4097 + b'","sha256":""}', b'{"type":"file_ok","index":0,"path":"a\\"b","sha256":""}',
+]
+
+
+@pytest.mark.parametrize("line", FAST_LINES)
+@pytest.mark.parametrize("role", [Role.SERVER, Role.CLIENT])
+def test_the_fast_parser_agrees_with_the_full_parser(line: bytes, role: Role) -> None:
+    assert _outcome(line, role, fast=True) == _outcome(line, role, fast=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(["file", "file_end", "file_ok"]), index=st.integers(0, 2**64),
+       offset=st.integers(0, 2**64), text=st.text(max_size=70), hexes=st.text("0123456789abcdefABCDEF", max_size=66))
+def test_the_fast_parser_agrees_on_any_per_file_line(kind: str, index: int, offset: int, text: str, hexes: str) -> None:
+    fields = {"file": {"index": index, "offset": offset}, "file_end": {"index": index, "sha256": hexes},
+              "file_ok": {"index": index, "path": text, "sha256": hexes}}[kind]
+    line = json.dumps({"type": kind, **fields}, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    for role in (Role.SERVER, Role.CLIENT):
+        assert _outcome(line, role, fast=True) == _outcome(line, role, fast=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(index=st.integers(0, 2**63 - 1), offset=st.integers(0, 2**63 - 1), path=st.text(max_size=50),
+       sha=st.text("0123456789abcdef\"\\x", max_size=66))
+def test_per_file_messages_encode_exactly_like_the_generic_encoder(index: int, offset: int, path: str, sha: str) -> None:
+    import dataclasses
+
+    from core.protocol import messages
+
+    def generic(message: object) -> bytes:
+        body = {"type": message.TYPE, **{f.name: getattr(message, f.name) for f in dataclasses.fields(message)}}
+        return messages._dumps(body).encode("utf-8") + b"\n"
+
+    for message in (FileStart(index, offset), FileEnd(index, sha), FileOk(index, path, sha)):
+        assert messages.encode(message) == generic(message)
