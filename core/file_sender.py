@@ -416,18 +416,21 @@ class FileSender:
             raise _LocalFileError(f"“{local.rel}” could not be read ({exc.strerror}).") from exc
         if len(content) != local.size:
             raise _LocalFileError(f"“{local.rel}” changed while it was being sent; send it again.")
-        out = bytearray()
+        digest = hashlib.sha256(content).hexdigest()
+        body = memoryview(content)[offset:]
         with lock:
-            out += conn.send(FileStart(index, offset))
-            body = memoryview(content)[offset:]
-            for start in range(0, len(body), self.chunk):
-                piece = body[start:start + self.chunk]
-                out += conn.data_header(len(piece))
-                out += piece
-            out += conn.send(FileEnd(index, hashlib.sha256(content).hexdigest()))
+            if len(body) <= self.chunk:  # the usual case: one data frame (or none, for an empty file)
+                out = [conn.send(FileStart(index, offset)), conn.data_header(len(body)) if body else b"", body,
+                       conn.send(FileEnd(index, digest))]
+            else:
+                out = [conn.send(FileStart(index, offset))]
+                for start in range(0, len(body), self.chunk):
+                    piece = body[start:start + self.chunk]
+                    out += (conn.data_header(len(piece)), piece)
+                out.append(conn.send(FileEnd(index, digest)))
         self._sent_bytes += len(body)
         self._done_bytes += len(body)
-        return bytes(out)
+        return b"".join(out)
 
     def _big_file(self, sock: socket.socket, conn: Connection, lock: threading.Lock, index: int,
                   local: LocalFile, offset: int) -> None:

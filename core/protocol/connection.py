@@ -274,6 +274,17 @@ class Connection:
         ``limit`` counts the LF; a line that cannot fit raises ``line_too_long`` as soon as that is
         certain, so a peer cannot make us buffer without bound.
         """
+        seg = self._segments[0]
+        buf, start, end = seg
+        idx = buf.find(b"\n", start, min(end, start + limit))
+        if idx >= 0:  # the usual case: the whole line is in the first buffer
+            line = bytes(memoryview(buf)[start:idx]) if type(buf) is not bytes else buf[start:idx]
+            taken = idx + 1 - start
+            seg[1] = idx + 1
+            self._buffered -= taken
+            if idx + 1 == end:
+                self._segments.popleft()
+            return line
         scanned = 0
         for buf, start, end in self._segments:
             idx = buf.find(b"\n", start, min(end, start + limit - scanned))
