@@ -70,3 +70,17 @@ def test_space_problem_names_both_sizes(tmp_path: Path) -> None:
     words = folder.space_problem(10 * 1024 * 1024)
     assert words is not None and "10.0 MB" in words and "free" in words
     assert ReceiveFolder(tmp_path).space_problem(1) is None
+
+
+def test_a_part_that_appears_after_planning_is_left_alone(tmp_path: Path) -> None:
+    folder = ReceiveFolder(tmp_path)
+    slot = folder.plan(0, "new/x.txt", 3, set())  # "new" does not exist yet: nothing there to resume
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "x.txt.part").write_bytes(b"someone else's")
+    import os
+
+    fd = folder.open_part(slot, 0)
+    os.write(fd, b"abc")
+    final = folder.finish(slot, fd)
+    assert final.read_bytes() == b"abc"
+    assert (tmp_path / "new" / "x.txt.part").read_bytes() == b"someone else's"
