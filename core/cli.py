@@ -170,6 +170,12 @@ def serve(args: argparse.Namespace) -> int:
             except queue.Empty:
                 continue
             _print_event(event, prompter)
+            while True:  # a burst (3,000 small files received) is printed with one flush at its end
+                try:
+                    _print_event(events.get_nowait(), prompter)
+                except queue.Empty:
+                    break
+            sys.stdout.flush()
     except (KeyboardInterrupt, _Terminated):
         print("\nStopping…", flush=True)
         return EXIT_OK
@@ -242,7 +248,7 @@ def _print_event(event: object, prompter: _OfferPrompter) -> None:
     if isinstance(event, FileOffer):
         threading.Thread(target=prompter.handle, args=(event,), daemon=True).start()
     elif isinstance(event, FileReceived):
-        print(f"received {event.path} ({human_size(event.size)}, SHA-256 verified) from {event.peer}", flush=True)
+        print(f"received {event.path} ({human_size(event.size)}, SHA-256 verified) from {event.peer}")
     elif isinstance(event, TransferFinished) and (event.failed or event.message):
         print(f"transfer: {event.message}", flush=True)
     elif isinstance(event, Log) and event.level in ("warning", "error"):
