@@ -28,7 +28,6 @@ from core.messages import (
     WorkerExited,
     format_host,
 )
-from core.net.interfaces import lan_addresses
 from core.supervisor import WorkerInfo, WorkerState
 from gui.context import AppContext
 from gui.servers.card import ServerCard
@@ -43,6 +42,8 @@ def reach_addresses(info: WorkerInfo) -> list[tuple[str, str]]:
     for listening in info.listening:
         scheme = SCHEMES.get(info.name, "tcp")
         if listening.host in ("0.0.0.0", "::", ""):
+            from core.net.interfaces import lan_addresses  # only when serving the network (ifaddr is slow to load)
+
             for address in lan_addresses():
                 if listening.host == "0.0.0.0" and address.version == 6:
                     continue
