@@ -38,3 +38,11 @@ def modules_loaded(config: Any, inbox: Any, events: Any) -> None:
     events.put(Log(events.name, "info", "PySide6" if any(m.startswith("PySide6") for m in sys.modules) else "no-qt"))
     events.put(Listening(events.name, "test", "tcp", "127.0.0.1", 1))
     serve_until_stopped(inbox)
+
+
+def burst(config: Any, inbox: Any, events: Any) -> None:
+    """Reports ``config`` (a count) log lines as fast as it can, then exits: the events pipe sends bursts."""
+    from core.messages import Log
+
+    for i in range(config):
+        events.put(Log(events.name, "info", f"line {i}"))

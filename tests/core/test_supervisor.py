@@ -202,3 +202,21 @@ def test_exit_codes_are_described_in_words(exitcode: int, words: str) -> None:
     from core.supervisor import describe_exit
 
     assert words in describe_exit(exitcode)
+
+
+def test_a_burst_of_events_arrives_whole_and_in_order_before_the_exit() -> None:
+    with Supervisor() as sup:
+        events = sup.subscribe()
+        sup.add(WorkerSpec("chatty", "tests.core._workers:burst", 5000))
+        sup.start("chatty")
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            event = events.get(timeout=max(0.01, deadline - time.monotonic()))
+            if isinstance(event, Log):
+                lines.append(event.text)
+            elif isinstance(event, WorkerExited):
+                break
+        assert isinstance(event, WorkerExited) and event.exitcode == 0
+    # The worker sends them in batches; the app still gets every one, in order, before the exit.
+    assert lines == [f"line {i}" for i in range(5000)]
