@@ -22,7 +22,7 @@ from core.protocol.messages import (
     Say,
     Welcome,
 )
-from tests.conftest import need_tool, wait_for
+from tests.conftest import free_port, need_tool, wait_for
 
 
 class Person:
@@ -328,3 +328,21 @@ def test_say_is_relayed_to_protocol_clients_exactly(chat_worker) -> None:
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.timeout(30)
+def test_saying_never_blocks_the_caller_even_when_the_client_thread_is_not_reading() -> None:
+    # The caller is often the GUI thread. Each say() wakes the client thread through a socket pair; with
+    # the thread busy (here: never started) thousands of wakes must not fill that socket and block.
+    from core.raw_client import RawClient
+
+    chat = ChatClient("127.0.0.1", free_port(), "ana", on_event=lambda e: None)
+    raw = RawClient("127.0.0.1", free_port(), on_event=lambda e: None)
+    try:
+        for i in range(5000):
+            chat.say(f"message {i}")
+            raw.send(b"x")
+        assert len(chat.pending()) == 5000  # queued, not lost
+    finally:
+        chat.close()
+        raw.close()
