@@ -78,3 +78,18 @@ def report(title: str, series: list[Series], size: int | None, baseline: str, ex
     slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60]
     (RESULTS / f"{slug}.json").write_text(json.dumps(result, indent=2))
     return result
+
+
+def p99(values: list[float]) -> float:
+    # "inclusive": with few samples the default method extrapolates past the largest one
+    return statistics.quantiles(values, n=100, method="inclusive")[98] if len(values) >= 2 else max(values)
+
+
+def wait_until(app, predicate, timeout: float = 600.0) -> None:  # noqa: ANN001 - a QApplication
+    """Run the Qt event loop (from a benchmark's own loop) until ``predicate()`` is true."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not finish in time")
+        app.processEvents()
+        time.sleep(0.001)

@@ -92,19 +92,6 @@ class StallExplainer:
         self._thread.join(2)
 
 
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else max(values)
-
-
-def wait_until(app, predicate, timeout: float = 600.0) -> None:  # noqa: ANN001 - Qt app
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not finish in time")
-        app.processEvents()
-        time.sleep(0.001)
-
-
 def make_payload(root: Path, mib: int, files: int) -> Path:
     """``mib`` MiB of random bytes as one file, or as a folder of ``files`` files of equal size."""
     block = os.urandom(1 << 20)
@@ -141,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from bench.common import RESULTS
+    from bench.common import RESULTS, p99, wait_until
     from core.config import FileConfig
     from core.messages import Listening
     from core.settings import Settings

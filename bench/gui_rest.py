@@ -53,15 +53,6 @@ class StallMeter:
         return self.worst
 
 
-def wait_until(app, predicate, timeout: float = 120.0) -> None:  # noqa: ANN001 - Qt app
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not finish in time")
-        app.processEvents()
-        time.sleep(0.001)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000, help="items of /json/large (100000 is ~20 MB)")
@@ -75,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     import gui.rest  # noqa: F401 - applies the PySide6 guard before any widget exists
+    from bench.common import wait_until
     from core.config import ApiConfig
     from core.messages import Listening
     from core.rest.model import Request
