@@ -80,7 +80,7 @@ def _exit_after_shown(window: QWidget) -> None:
     def check() -> None:
         handle = window.windowHandle()
         if not (window.isVisible() and handle is not None and handle.isExposed()):
-            QTimer.singleShot(10, check)
+            QTimer.singleShot(2, check)
             return
         print("Wirelab window shown", file=sys.stderr, flush=True)
         QTimer.singleShot(int(float(seconds) * 1000), window.close)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 
@@ -28,7 +30,9 @@ def app_pixmap(size: int = 256) -> QPixmap:
     return pixmap
 
 
+@functools.cache
 def app_icon() -> QIcon:
+    """The icon at every size a desktop asks for, drawn once per run (QIcon is implicitly shared)."""
     icon = QIcon()
     for size in (16, 24, 32, 48, 64, 128, 256):
         icon.addPixmap(app_pixmap(size))
