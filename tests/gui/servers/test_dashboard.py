@@ -71,6 +71,10 @@ def test_start_stop_restart_from_the_card_buttons(qtbot, lab: MainWindow) -> Non
     port = port_of(lab, "echo")
     assert card.address_texts() == [f"tcp://127.0.0.1:{port}"]
     assert not card.port.isEnabled()
+    import psutil
+
+    # The window's servers run below its priority: a busy server does not take the CPU from the window.
+    assert psutil.Process(lab.bridge.supervisor.info("echo").pid).nice() > psutil.Process().nice()
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(b"ping")
         assert s.recv(4) == b"ping"
