@@ -238,3 +238,28 @@ def test_workers_can_run_below_the_apps_priority() -> None:
         same = psutil.Process(sup.info("same").pid).nice()
     assert same == os.nice(0)
     assert low == min(19, same + 5)
+
+
+def test_a_burst_travels_in_a_few_messages_not_one_per_event() -> None:
+    # One message per event woke the feeder thousands of times a second and slowed the worker down.
+    import multiprocessing
+
+    from core.supervisor import WorkerEvents
+
+    app_end, worker_end = multiprocessing.Pipe(duplex=False)
+    events = WorkerEvents(worker_end, "w")
+    for i in range(3000):
+        events.put(i)
+        if i % 10 == 0:
+            time.sleep(0)  # like a worker thread doing its work between events (it lets the feeder run)
+    events.close()
+    messages = []
+    while True:
+        try:
+            messages.append(app_end.recv())
+        except EOFError:
+            break
+    assert [e for batch in messages for e in batch] == list(range(3000))
+    # 3,000 events are at most 512 per message: 6 messages, and a few more if the machine is very busy.
+    assert 6 <= len(messages) < 100
+    app_end.close()
