@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.config import machine_name
-from core.net.connect import ConnectFailure, connect
+from core.net.connect import ConnectFailure, connect, no_delay
 from core.protocol import MAX_CHUNK, NEED_DATA, Connection, ConnectionClosed, ProtocolError, Role
 from core.protocol.messages import (
     Accept,
@@ -295,6 +295,7 @@ class FileSender:
         reader: _Reader | None = None
         try:
             sock = connect(self.host, self.port, timeout=self.connect_timeout)
+            no_delay(sock)
         except ConnectFailure as exc:
             raise _Abort(exc.message, fatal=exc.layer in ("name", "address"), layer=exc.layer) from exc
         self._sock = sock

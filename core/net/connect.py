@@ -6,7 +6,7 @@ import errno
 import socket
 
 from core.errors import WirelabError
-from core.messages import format_host
+from core.text import format_host
 
 
 class ConnectFailure(WirelabError):
@@ -94,6 +94,18 @@ def _explain(exc: OSError | None, where: str, timeout: float) -> ConnectFailure:
             detail=str(exc),
         )
     return ConnectFailure("other", f"Could not connect to {where}: {exc}.", detail=str(exc))
+
+
+def no_delay(sock: socket.socket) -> None:
+    """Send small writes at once (``TCP_NODELAY``), for protocols that already gather their writes.
+
+    With Nagle's algorithm on, the last small message of a burst (a transfer's ``done``, the
+    receiver's ``summary``) waited for the peer's delayed acknowledgement, up to 40 ms each time.
+    """
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        pass  # not TCP (a test's socketpair), or the connection is already gone
 
 
 def set_io_timeout(sock: socket.socket, seconds: float) -> None:

@@ -38,7 +38,7 @@ from core.messages import (
     TransferProgress,
 )
 from core.net.announce import advertise
-from core.net.connect import set_io_timeout
+from core.net.connect import no_delay, set_io_timeout
 from core.net.listen import bound_address, open_listener, peer_label
 from core.protocol import (
     NEED_DATA,
@@ -261,6 +261,7 @@ class _Session:
         reason = "closed"
         try:
             set_io_timeout(self.sock, self.server.config.idle_timeout)
+            no_delay(self.sock)
             self._serve()
         except (TimeoutError, BlockingIOError):
             reason = "the sender went silent"
