@@ -14,6 +14,7 @@ docs/ARCHITECTURE.md lists them with the process picture; keep the two in step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from core.text import format_host, format_url  # noqa: F401 - re-exported: they were defined here
 
 # --- commands: supervisor -> one worker -----------------------------------------------------------
 
@@ -224,12 +225,3 @@ Event = (
     | WorkerExited
     | WorkerCrashReport
 )
-
-
-def format_host(host: str) -> str:
-    """IPv6 literals need brackets inside URLs and ``host:port`` strings."""
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-
-def format_url(scheme: str, host: str, port: int) -> str:
-    return f"{scheme}://{format_host(host)}:{port}"

@@ -28,3 +28,12 @@ def human_duration(seconds: float) -> str:
         return f"{minutes} min {seconds} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min"
+
+
+def format_host(host: str) -> str:
+    """IPv6 literals need brackets inside URLs and ``host:port`` strings."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def format_url(scheme: str, host: str, port: int) -> str:
+    return f"{scheme}://{format_host(host)}:{port}"

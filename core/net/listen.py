@@ -6,7 +6,7 @@ import errno
 import socket
 
 from core.errors import WorkerFatal
-from core.messages import format_host
+from core.text import format_host
 
 _SERVICE_WORDS = {
     "chat": "chat server",
