@@ -53,6 +53,10 @@ class Receiver:
         line = self.proc.stdout.readline()
         if not line.startswith("files"):
             raise RuntimeError(f"receiver did not start: {line}{self.proc.stderr.read()}")
+        # Keep reading what it prints (a line per file received), as a terminal would: an undrained pipe
+        # fills after ~600 lines and leaves the serve process blocked in print() for the rest of the run.
+        for stream in (self.proc.stdout, self.proc.stderr):
+            threading.Thread(target=_drain, args=(stream,), daemon=True).start()
         self.peak_rss = 0
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -70,7 +74,12 @@ class Receiver:
     def close(self) -> None:
         self._stop.set()
         os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.communicate(timeout=30)
+        self.proc.wait(timeout=30)
+
+
+def _drain(stream) -> None:
+    for _ in stream:
+        pass
 
 
 def loopback(size_mib: int, rounds: int) -> dict:
