@@ -14,7 +14,8 @@ docs/ARCHITECTURE.md lists them with the process picture; keep the two in step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from core.text import format_host, format_url  # noqa: F401 - re-exported: they were defined here
+
+from core.text import format_url
 
 # --- commands: supervisor -> one worker -----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from core.api.errors import ApiError, error_body, reason
 from core.api.jsonio import int_arg
-from core.messages import format_host
+from core.text import format_host
 
 bp = Blueprint("helpers", __name__)
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from core.config import ApiConfig
 from core.errors import WorkerFatal
-from core.messages import ApiRequest, Listening, format_host
+from core.messages import ApiRequest, Listening
 from core.net.listen import bound_address, open_listener
+from core.text import format_host
 
 log = logging.getLogger(__name__)
 

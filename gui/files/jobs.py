@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from core.file_sender import FileResult, FileSender, LocalFile, SendOutcome, SendProgress, check_reachable, collect
-from core.messages import format_host
 from core.net.connect import ConnectFailure
+from core.text import format_host
 
 log = logging.getLogger(__name__)
 

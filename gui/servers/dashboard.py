@@ -26,9 +26,9 @@ from core.messages import (
     ClientDisconnected,
     FileReceived,
     WorkerExited,
-    format_host,
 )
 from core.supervisor import WorkerInfo, WorkerState
+from core.text import format_host
 from gui.context import AppContext
 from gui.servers.card import ServerCard
 from gui.servers.models import ConnectionRow, EventLogModel, FilterProxy, api_model, chat_model, connections_model
