@@ -28,6 +28,8 @@ from typing import Any
 from core.protocol.errors import LocalProtocolError, RemoteProtocolError
 from core.protocol.messages import (
     APP,
+    FEATURE_FILE_GROUP,
+    MAX_GROUP,
     MAX_PATH_BYTES,
     PROTOCOL_VERSION,
     SERVICES,
@@ -39,6 +41,7 @@ from core.protocol.messages import (
     Error,
     FileEnd,
     FileFailed,
+    FileGroup,
     FileOk,
     FileStart,
     Hello,
@@ -75,6 +78,8 @@ _FAST_FILE_START = re.compile(rb'\{"type":"file","index":' + _INT + rb',"offset"
 _FAST_FILE_END = re.compile(rb'\{"type":"file_end","index":' + _INT + rb',"sha256":"([0-9a-f]{0,64})"\}')
 _FAST_FILE_OK = re.compile(rb'\{"type":"file_ok","index":' + _INT + rb',"path":"([^"\\\x00-\x1f]*)","sha256":"([0-9a-f]{0,64})"\}')
 _INT_LIMIT = 2**63
+#: ``Connection._open`` while a :class:`FileGroup`'s data flows (no single file index is open).
+_GROUP = -1
 
 
 class Role(enum.Enum):
@@ -131,7 +136,7 @@ NEED_DATA = _NeedData()
 Event = Message | Data | PlainText | Unknown | ConnectionClosed
 
 _CHAT_FROM_CLIENT = (Say, Me, SetNick, Join, Who, Ping)
-_FILE_FLOW = frozenset((FileStart, FileEnd, FileOk, FileFailed))
+_FILE_FLOW = frozenset((FileStart, FileEnd, FileGroup, FileOk, FileFailed))
 _CHAT_FROM_SERVER = (Joined, ChatMessage, Presence, Members, Notice, Pong)
 
 
@@ -144,6 +149,8 @@ class Connection:
         self.state = State.HELLO
         self.service: str | None = None
         self.peer_hello: Hello | None = None
+        #: Optional features both ends may use: the ones the server listed in its welcome.
+        self.features: frozenset[str] = frozenset()
         self._segments: deque[list[Any]] = deque()  # [buffer, start, end]
         self._buffered = 0
         self._eof = False
@@ -153,8 +160,8 @@ class Connection:
         self._offer: Offer | None = None
         self._resume: dict[int, int] = {}
         self._started: set[int] = set()
-        self._open: int | None = None
-        self._open_left = 0  # bytes the open file still has to carry
+        self._open: int | None = None  # the open file's index; _GROUP while a file group's data flows
+        self._open_left = 0  # bytes the open file (or group) still has to carry
         self._outgoing_line_sent = False
 
     # --- incoming ---------------------------------------------------------------------------------
@@ -369,6 +376,8 @@ class Connection:
         if length > self._open_left:
             raise RemoteProtocolError("too_much_data", "more file data arrived than the file's announced size")
         self._open_left -= length
+        if not self._open_left and self._open == _GROUP:
+            self._open = None  # a group is over with its last byte
         self._payload_left = length
         return self._next_payload()
 
@@ -431,6 +440,8 @@ class Connection:
         if length > self._open_left:
             raise LocalProtocolError("too_much_data", "more data than the file's announced size")
         self._open_left -= length
+        if not self._open_left and self._open == _GROUP:
+            self._open = None
         return _HEADER.pack(DATA_MARK, length)
 
     def assume_plain_text(self) -> None:
@@ -472,6 +483,7 @@ class Connection:
                 raise error("expected_welcome", "the server must answer the hello with a welcome")
             if msg.service != self.service:
                 raise error("wrong_service", f"this is a {msg.service} service, not {self.service}")
+            self.features = frozenset(msg.features)
             self.state = State.CHAT if self.service == "chat" else State.READY
             return
 
@@ -534,6 +546,9 @@ class Connection:
             self._open = msg.index
             self._open_left = self._offer.files[msg.index].size - msg.offset
             return
+        if isinstance(msg, FileGroup) and from_sender and state is State.SENDING:
+            self._start_group(msg, error)
+            return
         if isinstance(msg, FileEnd) and from_sender and state is State.SENDING:
             if self._open != msg.index:
                 raise error("bad_index", f"file {msg.index} is not the open file")
@@ -567,6 +582,29 @@ class Connection:
         who = "sender" if from_sender else "receiver"
         raise error("unexpected_message", f"a file {who} cannot send {msg.TYPE!r} in state {state.value!r}")
 
+    def _start_group(self, msg: FileGroup, error: type) -> None:
+        if FEATURE_FILE_GROUP not in self.features:
+            raise error("unsupported", "the receiver did not offer file groups in its welcome")
+        if self._open is not None:
+            raise error("file_open", "a file is still open: end it before starting a group")
+        count = len(msg.indexes)
+        if not 1 <= count <= MAX_GROUP or len(msg.sha256) != count:
+            raise error("bad_message", f"a file group names 1 to {MAX_GROUP} files, with one sha256 each")
+        files, started = self._offer.files, self._started
+        if len(set(msg.indexes)) != count:
+            raise error("bad_index", "a file group names the same file twice")
+        total = 0
+        for index in msg.indexes:
+            if not 0 <= index < len(files):
+                raise error("bad_index", f"file {index} is not in the offer")
+            if index in started:
+                raise error("bad_index", f"file {index} was already sent, or the receiver skipped it")
+            total += files[index].size
+        started.update(msg.indexes)
+        if total:
+            self._open, self._open_left = _GROUP, total
+        # else: only empty files, the group is already complete
+
     def _check_batch(self, batch: str, error: type) -> None:
         if self._offer is None or batch != self._offer.batch:
             raise error("bad_batch", f"batch {batch!r} is not the current offer")
@@ -582,7 +620,7 @@ class Connection:
 
     @property
     def open_file(self) -> int | None:
-        """Index of the file whose data frames are flowing, if any."""
+        """Index of the file whose data frames are flowing, if any (-1 for a file group's data)."""
         return self._open
 
 

@@ -27,6 +27,10 @@ MAX_TEXT = 8000
 MAX_FILES = 65536
 MAX_PATH_BYTES = 4096
 MAX_REASON = 500
+MAX_GROUP = 1024  # files in one file_group
+
+#: Optional protocol features a receiver may list in its welcome (``Welcome.features``).
+FEATURE_FILE_GROUP = "file_group"
 
 SERVICES = ("chat", "files")
 
@@ -64,6 +68,7 @@ class Welcome(Message):
     room: str = ""
     app: str = APP
     protocol: int = PROTOCOL_VERSION
+    features: tuple[str, ...] = ()  # optional messages this server understands, e.g. "file_group"
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,18 @@ class FileEnd(Message):
 
 
 @dataclass(frozen=True)
+class FileGroup(Message):
+    """Sender -> receiver: several whole files back to back, each from byte 0. Data frames carrying file
+    ``indexes[0]``, then ``indexes[1]``... follow (their sizes are the offer's); ``sha256[i]`` is the
+    digest of file ``indexes[i]``. The group is over with its last byte. Only to a receiver whose
+    welcome lists the "file_group" feature: one line per group instead of two per file."""
+
+    TYPE: ClassVar[str] = "file_group"
+    indexes: tuple[int, ...]
+    sha256: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FileOk(Message):
     """Receiver -> sender: file ``index`` verified and stored as ``path`` (may be renamed: "a (1).txt")."""
 
@@ -298,7 +315,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     for cls in (
         Hello, Welcome, Error, Ping, Pong,
         Say, Me, SetNick, Join, Who, Joined, ChatMessage, Presence, Members, Notice,
-        Offer, Accept, Decline, FileStart, FileEnd, FileOk, FileFailed, Cancel, Done, Summary,
+        Offer, Accept, Decline, FileStart, FileEnd, FileGroup, FileOk, FileFailed, Cancel, Done, Summary,
     )
 }
 
@@ -308,8 +325,10 @@ _LIMITS = {
     "nick": MAX_NICK, "room": MAX_ROOM, "text": MAX_TEXT, "path": MAX_PATH_BYTES,
     "message": MAX_REASON * 4, "reason": MAX_REASON, "machine": 64, "server": 64,
     "batch": 64, "code": 64, "sha256": 64, "prefix_sha256": 64, "token": 64, "service": 16,
-    "app": 32, "kind": 16, "old": MAX_NICK,
+    "app": 32, "kind": 16, "old": MAX_NICK, "features": 32,
 }
+
+_LIST_LIMITS = {"features": 64, "indexes": MAX_GROUP, "sha256": MAX_GROUP}  # other lists: MAX_FILES
 
 Converter = Callable[[Any, str], Any]
 _PLANS: dict[type, list[tuple[str, Converter, bool, bool]]] = {}  # name, convert, required, nested
@@ -342,13 +361,14 @@ def _converter(hint: Any, name: str) -> Converter:
         return lambda value, where: None if value is None else inner(value, where)
     if origin is tuple:
         item = _converter(typing.get_args(hint)[0], name)
+        most = _LIST_LIMITS.get(name, MAX_FILES)
 
         def convert_list(value: Any, where: str) -> tuple:
             if not isinstance(value, list):
                 raise RemoteProtocolError("bad_message", f"{where} must be a list")
-            if len(value) > MAX_FILES:
+            if len(value) > most:
                 code = "too_many_files" if name == "files" else "bad_message"
-                raise RemoteProtocolError(code, f"{where} may hold at most {MAX_FILES} entries")
+                raise RemoteProtocolError(code, f"{where} may hold at most {most} entries")
             return tuple(item(v, where) for v in value)
 
         return convert_list

@@ -33,6 +33,8 @@ from core.protocol.messages import (
     Error,
     FileEnd,
     FileEntry,
+    FileFailed,
+    FileGroup,
     FileOk,
     FileStart,
     Hello,
@@ -99,6 +101,35 @@ FILES_CONVERSATION = [
 ]
 
 
+GROUP_CONTENT = [b"", b"first small file\n", b"", b"second" * 300, b"3"]
+
+# Small files in file groups: one line names several whole files, their bytes follow back to back in
+# data frames cut anywhere (here a frame ends inside the second file, the next starts in it).
+GROUPS_CONVERSATION = [
+    (CLIENT, Hello(service="files", nick="ana", machine="lab-1")),
+    (SERVER, Welcome(service="files", server="lab-0", features=("file_group",))),
+    (CLIENT, Offer(batch="g", files=(
+        *(FileEntry(f"notes/{i}.txt", len(c)) for i, c in enumerate(GROUP_CONTENT)),
+        FileEntry("big.bin", 3000),
+        FileEntry("only-empty.txt", 0),
+    ))),
+    (SERVER, Accept(batch="g")),
+    (CLIENT, FileGroup(indexes=(0, 1, 2), sha256=("e0", "e1", "e2"))),
+    (CLIENT, Data(b"first small file\n")),
+    (CLIENT, FileStart(5)),
+    (CLIENT, Data(b"z" * 3000)),
+    (CLIENT, FileEnd(5, "e5")),
+    (CLIENT, FileGroup(indexes=(4, 3), sha256=("e4", "e3"))),
+    (CLIENT, Data(b"3" + b"second" * 100)),
+    (CLIENT, Data(b"second" * 200)),
+    (SERVER, FileOk(1, "notes/1.txt", "e1")),
+    (CLIENT, FileGroup(indexes=(6,), sha256=("e6",))),  # only empty files: complete at once
+    (CLIENT, Done("g")),
+    (SERVER, FileFailed(3, "hash_mismatch", "damaged")),
+    (SERVER, Summary(batch="g", received=6, failed=(3,))),
+]
+
+
 def splits(data: bytes, how: str, rng: random.Random) -> list[bytes]:
     if how == "whole":
         return [data]
@@ -152,7 +183,8 @@ def expected(conversation: list, who: str) -> list:
     return normalise([event for sender, event in conversation if sender == who])
 
 
-@pytest.mark.parametrize("conversation", [CHAT_CONVERSATION, FILES_CONVERSATION], ids=["chat", "files"])
+@pytest.mark.parametrize("conversation", [CHAT_CONVERSATION, FILES_CONVERSATION, GROUPS_CONVERSATION],
+                         ids=["chat", "files", "file-groups"])
 @pytest.mark.parametrize("how", ["whole", "bytes", "random"])
 def test_every_valid_conversation_survives_any_split(conversation: list, how: str) -> None:
     for seed in range(5 if how == "random" else 1):
@@ -206,6 +238,105 @@ def ready_receiver(files: tuple = (FileEntry("a.bin", 10),)) -> tuple[Connection
         dst.receive_data(src.send(msg))
         drain(dst)
     return client, server
+
+
+def group_receiver(sizes: tuple = (3, 0, 4)) -> tuple[Connection, Connection]:
+    client, server = Connection(Role.CLIENT), Connection(Role.SERVER)
+    for msg, src, dst in (
+        (Hello(service="files"), client, server),
+        (Welcome(service="files", features=("file_group",)), server, client),
+        (Offer(batch="b", files=tuple(FileEntry(f"f{i}", n) for i, n in enumerate(sizes))), client, server),
+        (Accept(batch="b"), server, client),
+    ):
+        dst.receive_data(src.send(msg))
+        drain(dst)
+    return client, server
+
+
+def test_a_file_group_is_open_until_its_last_byte() -> None:
+    client, server = group_receiver()
+    server.receive_data(client.send(FileGroup((0, 1, 2), ("a", "b", "c"))) + client.data_header(5) + b"abcde")
+    assert server.next_event() == FileGroup((0, 1, 2), ("a", "b", "c"))
+    assert bytes(server.next_event().data) == b"abcde"
+    assert server.open_file == client.open_file == -1  # 2 bytes still owed
+    with pytest.raises(LocalProtocolError) as err:
+        client.send(Done("b"))
+    assert err.value.code == "file_open"
+    server.receive_data(client.data_header(2) + b"fg")
+    assert bytes(server.next_event().data) == b"fg"
+    assert server.open_file is client.open_file is None
+    server.receive_data(client.send(Done("b")))
+    assert server.next_event() == Done("b") and server.state is State.FINISHING
+
+
+def test_file_groups_need_the_receivers_feature() -> None:
+    client, server = ready_receiver()  # its welcome listed no features
+    with pytest.raises(LocalProtocolError) as err:
+        client.send(FileGroup((0,), ("a",)))
+    assert err.value.code == "unsupported"
+    server.receive_data(b'{"type":"file_group","indexes":[0],"sha256":["a"]}\n')
+    with pytest.raises(RemoteProtocolError) as err:
+        server.next_event()
+    assert err.value.code == "unsupported"
+
+
+@pytest.mark.parametrize("line, code", [
+    (b'{"type":"file_group","indexes":[0,1],"sha256":["a"]}', "bad_message"),
+    (b'{"type":"file_group","indexes":[],"sha256":[]}', "bad_message"),
+    (b'{"type":"file_group","indexes":[0,0],"sha256":["a","a"]}', "bad_index"),
+    (b'{"type":"file_group","indexes":[3],"sha256":["a"]}', "bad_index"),
+    (b'{"type":"file_group","indexes":[0],"sha256":["' + b"a" * 65 + b'"]}', "too_long"),
+    (b'{"type":"file_group","indexes":[' + b",".join(b"%d" % i for i in range(1025)) + b'],"sha256":[]}',
+     "bad_message"),
+    (b'{"type":"file_group","indexes":[-1],"sha256":["a"]}', "bad_message"),
+])
+def test_bad_file_groups_are_refused(line: bytes, code: str) -> None:
+    _, server = group_receiver()
+    server.receive_data(line + b"\n")
+    with pytest.raises(RemoteProtocolError) as err:
+        server.next_event()
+    assert err.value.code == code
+
+
+def test_a_file_cannot_be_sent_twice_through_a_group() -> None:
+    client, server = group_receiver()
+    server.receive_data(client.send(FileStart(0)) + client.data_header(3) + b"abc" + client.send(FileEnd(0, "a")))
+    drain(server)
+    with pytest.raises(LocalProtocolError):
+        client.send(FileGroup((0, 1), ("a", "b")))
+    server.receive_data(b'{"type":"file_group","indexes":[1,0],"sha256":["b","a"]}\n')
+    with pytest.raises(RemoteProtocolError) as err:
+        server.next_event()
+    assert err.value.code == "bad_index"
+
+
+@pytest.mark.parametrize("after, code", [
+    (struct.pack(">BI", 0, 8) + b"x" * 8, "too_much_data"),  # the group owes 7 bytes
+    (b'{"type":"file","index":2}\n', "file_open"),
+    (b'{"type":"file_end","index":0,"sha256":"a"}\n', "bad_index"),
+    (b'{"type":"done","batch":"b"}\n', "file_open"),
+    (b"", "truncated"),
+])
+def test_a_group_in_progress_accepts_only_its_own_bytes(after: bytes, code: str) -> None:
+    _, server = group_receiver()
+    server.receive_data(b'{"type":"file_group","indexes":[0,1,2],"sha256":["a","b","c"]}\n')
+    server.next_event()
+    server.receive_data(after)
+    with pytest.raises(RemoteProtocolError) as err:
+        drain(server)
+    assert err.value.code == code
+
+
+def test_data_after_a_complete_group_is_refused() -> None:
+    client, server = group_receiver()
+    server.receive_data(client.send(FileGroup((0,), ("a",))) + client.data_header(3) + b"abc")
+    drain(server)
+    with pytest.raises(LocalProtocolError):
+        client.data_header(1)
+    server.receive_data(struct.pack(">BI", 0, 1) + b"x")
+    with pytest.raises(RemoteProtocolError) as err:
+        server.next_event()
+    assert err.value.code == "unexpected_data"
 
 
 def test_eof_in_the_middle_of_a_file_is_a_truncation_error() -> None:
@@ -400,33 +531,46 @@ def test_random_bytes_give_events_or_a_protocol_error(chunks: list[bytes], plain
 
 
 @settings(max_examples=300, deadline=None)
-@given(cut=st.integers(min_value=0), flip=st.integers(min_value=0), value=st.integers(0, 255))
-def test_truncated_or_corrupted_conversations_never_crash(cut: int, flip: int, value: int) -> None:
-    data = bytearray(client_half(FILES_CONVERSATION))
+@given(conversation=st.sampled_from([FILES_CONVERSATION, GROUPS_CONVERSATION]), cut=st.integers(min_value=0),
+       flip=st.integers(min_value=0), value=st.integers(0, 255))
+def test_truncated_or_corrupted_conversations_never_crash(conversation: list, cut: int, flip: int, value: int) -> None:
+    """The sender's bytes, cut short and with one byte changed, fed to a receiver that answers as it would."""
+    steps = client_steps(conversation)
+    data = bytearray(b"".join(piece for who, piece in steps if who == CLIENT))
     data = data[: cut % (len(data) + 1)]
     if data:
         data[flip % len(data)] = value
     server = Connection(Role.SERVER)
     try:
-        feed_all(server, [bytes(data), b""])
+        for who, piece in steps:
+            if who == SERVER:
+                try:
+                    server.send(piece)  # what the receiver said at this point (it may no longer fit)
+                except LocalProtocolError:
+                    pass
+                continue
+            mine, data = data[:len(piece)], data[len(piece):]
+            feed_all(server, [bytes(mine)] if mine else [])
+        feed_all(server, [b""])
     except RemoteProtocolError:
         assert server.state is State.CLOSED
 
 
-def client_half(conversation: list) -> bytes:
-    """The bytes the client sends in ``conversation``, produced by a real client/server pair."""
+def client_steps(conversation: list) -> list[tuple[str, object]]:
+    """Each step as (CLIENT, the bytes it sent) or (SERVER, the message it sent)."""
     client, server = Connection(Role.CLIENT), Connection(Role.SERVER)
-    out = bytearray()
+    out: list[tuple[str, object]] = []
     for who, event in conversation:
         if who == CLIENT:
             data = client.send(event)
-            out += data
             server.receive_data(data)
             drain(server)
+            out.append((CLIENT, data))
         else:
             client.receive_data(server.send(event))
             drain(client)
-    return bytes(out)
+            out.append((SERVER, event))
+    return out
 
 
 @settings(max_examples=200, deadline=None)
