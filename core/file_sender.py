@@ -33,9 +33,11 @@ from core.protocol.messages import (
     Decline,
     Done,
     Error,
+    FEATURE_FILE_GROUP,
     FileEnd,
     FileEntry,
     FileFailed,
+    FileGroup,
     FileOk,
     FileStart,
     Hello,
@@ -46,6 +48,11 @@ from core.protocol.messages import (
 
 SMALL_FILE = 256 * 1024  # read, hash and send in one go; bigger files use sendfile + a hashing thread
 WRITE_BATCH = 256 * 1024  # small files are coalesced into writes of about this size
+#: Files up to this size travel in file groups (one control line per group, not two per file) when the
+#: receiver offers them; a group closes at GROUP_FILES files or GROUP_BYTES bytes.
+GROUP_FILE = 64 * 1024
+GROUP_FILES = 256
+GROUP_BYTES = 1024 * 1024
 HASH_BLOCK = 1024 * 1024
 ANSWER_TIMEOUT = 330.0  # the receiver waits up to 300 s for its person; leave it room
 #: After a cancel sent while the receiver's person has not answered yet, wait this long for the
@@ -323,7 +330,8 @@ class FileSender:
             reader.start()
             skipped = set(answer.skip)
             resume = {r.index: r for r in answer.resume}
-            self._stream(sock, conn, lock, files, skipped, resume, batch, reader)
+            grouping = FEATURE_FILE_GROUP in welcome.features
+            self._stream(sock, conn, lock, files, skipped, resume, batch, reader, grouping)
             summary = reader.wait_summary(self._cancel)
             if self._cancel.is_set():
                 return self._finish(False, "Cancelled: the receiver keeps what arrived, to resume later.", cancelled=True)
@@ -367,44 +375,60 @@ class FileSender:
             self._record(FileResult(local.rel, "failed", msg.message or msg.code))
 
     def _stream(self, sock: socket.socket, conn: Connection, lock: threading.Lock, files: list[LocalFile],
-                skipped: set[int], resume: dict, batch: str, reader: _Reader) -> None:
+                skipped: set[int], resume: dict, batch: str, reader: _Reader, grouping: bool) -> None:
         outbox = bytearray()
-        for index, local in enumerate(files):
-            if self._cancel.is_set() or reader.failed is not None:
-                break
-            if index in skipped:
-                continue
-            offset = 0
-            point = resume.get(index)
-            if point is not None and point.offset <= local.size:
-                if sha256_prefix(local.path, point.offset) == point.prefix_sha256:
-                    offset = point.offset
-            try:
-                if local.size - offset <= SMALL_FILE:
-                    outbox += self._small_file(conn, lock, index, local, offset)
-                    if len(outbox) >= WRITE_BATCH:
-                        sock.sendall(outbox)
-                        outbox.clear()
+        group: list[int] = []  # small files waiting to travel together
+        group_bytes = 0
+        try:
+            for index, local in enumerate(files):
+                if self._cancel.is_set() or reader.failed is not None:
+                    break
+                if index in skipped:
+                    continue
+                offset = 0
+                point = resume.get(index)
+                if point is not None and point.offset <= local.size:
+                    if sha256_prefix(local.path, point.offset) == point.prefix_sha256:
+                        offset = point.offset
+                if grouping and offset == 0 and local.size <= GROUP_FILE:
+                    group.append(index)
+                    group_bytes += local.size
+                    if len(group) < GROUP_FILES and group_bytes < GROUP_BYTES:
+                        continue
+                    outbox += self._file_group(conn, lock, files, group)
+                    group, group_bytes = [], 0
                 else:
-                    if outbox:
-                        sock.sendall(outbox)
-                        outbox.clear()
-                    self._big_file(sock, conn, lock, index, local, offset)
-            except _LocalFileError as exc:
-                if outbox:
+                    if group:
+                        outbox += self._file_group(conn, lock, files, group)
+                        group, group_bytes = [], 0
+                    if local.size - offset <= SMALL_FILE:
+                        outbox += self._small_file(conn, lock, index, local, offset)
+                    else:
+                        if outbox:
+                            sock.sendall(outbox)
+                            outbox.clear()
+                        self._big_file(sock, conn, lock, index, local, offset)
+                    self._done_bytes += offset
+                if len(outbox) >= WRITE_BATCH:
                     sock.sendall(outbox)
                     outbox.clear()
-                self._record(FileResult(local.rel, "failed", str(exc)))
-                raise _Abort(str(exc), fatal=True) from exc
-            self._done_bytes += offset
-            self._emit_progress(current=local.rel)
+                self._emit_progress(current=local.rel)
+            if group and not self._cancel.is_set() and reader.failed is None:
+                outbox += self._file_group(conn, lock, files, group)
+        except _LocalFileError as exc:
+            if outbox:
+                sock.sendall(outbox)
+                outbox.clear()
+            self._record(FileResult(exc.rel, "failed", str(exc)))
+            raise _Abort(str(exc), fatal=True) from exc
         if isinstance(reader.failed, str):
             raise _Abort(reader.failed, fatal=True)  # the receiver stopped the batch (e.g. its disk is full)
         with lock:
             outbox += conn.send(Cancel(batch) if self._cancel.is_set() else Done(batch))
         sock.sendall(outbox)
 
-    def _small_file(self, conn: Connection, lock: threading.Lock, index: int, local: LocalFile, offset: int) -> bytes:
+    def _read_whole(self, local: LocalFile) -> bytes:
+        """A small file's content, checked against the size that was offered."""
         try:
             fd = os.open(local.path, os.O_RDONLY | _O_BINARY)  # no buffered file object: a read or two per file
             try:
@@ -414,31 +438,48 @@ class FileSender:
             finally:
                 os.close(fd)
         except OSError as exc:
-            raise _LocalFileError(f"“{local.rel}” could not be read ({exc.strerror}).") from exc
+            raise _LocalFileError(f"“{local.rel}” could not be read ({exc.strerror}).", local.rel) from exc
         if len(content) != local.size:
-            raise _LocalFileError(f"“{local.rel}” changed while it was being sent; send it again.")
+            raise _LocalFileError(f"“{local.rel}” changed while it was being sent; send it again.", local.rel)
+        return content
+
+    def _small_file(self, conn: Connection, lock: threading.Lock, index: int, local: LocalFile, offset: int) -> bytes:
+        content = self._read_whole(local)
         digest = hashlib.sha256(content).hexdigest()
         body = memoryview(content)[offset:]
         with lock:
-            if len(body) <= self.chunk:  # the usual case: one data frame (or none, for an empty file)
-                out = [conn.send(FileStart(index, offset)), conn.data_header(len(body)) if body else b"", body,
-                       conn.send(FileEnd(index, digest))]
-            else:
-                out = [conn.send(FileStart(index, offset))]
-                for start in range(0, len(body), self.chunk):
-                    piece = body[start:start + self.chunk]
-                    out += (conn.data_header(len(piece)), piece)
-                out.append(conn.send(FileEnd(index, digest)))
+            out = [conn.send(FileStart(index, offset)), *self._frames(conn, body), conn.send(FileEnd(index, digest))]
         self._sent_bytes += len(body)
         self._done_bytes += len(body)
         return b"".join(out)
+
+    def _file_group(self, conn: Connection, lock: threading.Lock, files: list[LocalFile], indexes: list[int]) -> bytes:
+        """Whole small files as one file group: one line naming them, then their bytes back to back."""
+        contents = [self._read_whole(files[i]) for i in indexes]
+        digests = tuple(hashlib.sha256(c).hexdigest() for c in contents)
+        body = memoryview(b"".join(contents))
+        with lock:
+            out = [conn.send(FileGroup(tuple(indexes), digests)), *self._frames(conn, body)]
+        self._sent_bytes += len(body)
+        self._done_bytes += len(body)
+        return b"".join(out)
+
+    def _frames(self, conn: Connection, body: memoryview) -> list:
+        """``body`` as data frames (none for no bytes); the caller holds the lock."""
+        if len(body) <= self.chunk:  # the usual case: one frame
+            return [conn.data_header(len(body)), body] if body else []
+        out = []
+        for start in range(0, len(body), self.chunk):
+            piece = body[start:start + self.chunk]
+            out += (conn.data_header(len(piece)), piece)
+        return out
 
     def _big_file(self, sock: socket.socket, conn: Connection, lock: threading.Lock, index: int,
                   local: LocalFile, offset: int) -> None:
         try:
             f = open(local.path, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise _LocalFileError(f"“{local.rel}” could not be read ({exc.strerror}).") from exc
+            raise _LocalFileError(f"“{local.rel}” could not be read ({exc.strerror}).", local.rel) from exc
         hasher = _Hasher(local.path)
         try:
             with lock:
@@ -454,14 +495,15 @@ class FileSender:
                 sock.sendall(header)
                 sent = sock.sendfile(f, position, n)
                 if sent != n:
-                    raise _LocalFileError(f"“{local.rel}” got shorter while it was being sent; send it again.")
+                    raise _LocalFileError(f"“{local.rel}” got shorter while it was being sent; send it again.",
+                                          local.rel)
                 position += n
                 self._sent_bytes += n
                 self._done_bytes += n
                 self._emit_progress(current=local.rel, current_done=position, current_size=local.size)
             hasher.join()
             if hasher.error is not None:
-                raise _LocalFileError(f"“{local.rel}” could not be read ({hasher.error.strerror}).")
+                raise _LocalFileError(f"“{local.rel}” could not be read ({hasher.error.strerror}).", local.rel)
             with lock:
                 end = conn.send(FileEnd(index, hasher.digest))
             sock.sendall(end)
@@ -486,7 +528,11 @@ class FileSender:
 
 
 class _LocalFileError(Exception):
-    pass
+    """A file on this machine could not be read as offered; ``rel`` names it."""
+
+    def __init__(self, message: str, rel: str) -> None:
+        super().__init__(message)
+        self.rel = rel
 
 
 class _Reader(threading.Thread):

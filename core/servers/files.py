@@ -55,8 +55,10 @@ from core.protocol.messages import (
     Decline,
     Done,
     Error,
+    FEATURE_FILE_GROUP,
     FileEnd,
     FileFailed,
+    FileGroup,
     FileOk,
     FileStart,
     Hello,
@@ -78,6 +80,8 @@ INLINE_HASH_LIMIT = 8 * 1024 * 1024
 PROGRESS_INTERVAL = 0.25
 SEED_SEPARATOR = b"<SEPARATOR>"
 MAX_SESSIONS = 64
+#: What this receiver's welcome offers senders beyond the basic protocol (docs/PROTOCOL.md).
+FEATURES: tuple[str, ...] = (FEATURE_FILE_GROUP,)
 
 
 @dataclass
@@ -212,6 +216,8 @@ class _Session:
         self.slots: dict[int, Slot] = {}
         self.results: dict[int, bool] = {}
         self.current: Slot | None = None
+        self.group: list[tuple[int, str]] | None = None  # a file group's (index, sha256), in order
+        self.group_next = 0  # the position in ``group`` of the next file to open
         self.fd: int | None = None
         self.written = 0
         self.inline: Any = None
@@ -340,11 +346,17 @@ class _Session:
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, Data):
-            self._write(event.data)
+            if self.group is None:
+                self._write(event.data)
+            else:
+                self._group_data(event.data)
         elif isinstance(event, FileStart):
-            self._start_file(event)
+            self._start_file(event.index, event.offset)
         elif isinstance(event, FileEnd):
-            self._end_file(event)
+            self._end_file(event.sha256)
+        elif isinstance(event, FileGroup):
+            self.group, self.group_next = list(zip(event.indexes, event.sha256)), 0
+            self._open_next_in_group()
         elif isinstance(event, Hello):
             self._hello(event)
         elif isinstance(event, Offer):
@@ -362,7 +374,8 @@ class _Session:
             raise _Fatal("wrong_service", f"This port is Wirelab's file receiver, not its {hello.service} service.")
         self.machine = hello.machine
         self.sender = " / ".join(x for x in (hello.nick, hello.machine) if x) or self.peer
-        self.send(Welcome(service="files", server=self.server.config.server_name, nick=self.server.config.nick))
+        self.send(Welcome(service="files", server=self.server.config.server_name, nick=self.server.config.nick,
+                          features=FEATURES))
         self.announced = True
         self.emit(ClientConnected(self.server.worker, self.client_id, self.peer, self.sender))
 
@@ -417,22 +430,49 @@ class _Session:
         self.emit(TransferFinished(self.server.worker, self.offer_id, 0, tuple(f.path for f in offer.files),
                                    declined=True, message=message))
 
-    def _start_file(self, start: FileStart) -> None:
-        slot = self.slots[start.index]
-        if start.offset == 0 and slot.resume_offset:
+    def _start_file(self, index: int, offset: int) -> None:
+        slot = self.slots[index]
+        if offset == 0 and slot.resume_offset:
             self.server.folder.restart_fresh(slot)  # the old .part belongs to another file: keep it
         try:
-            self.fd = self.server.folder.open_part(slot, start.offset)
+            self.fd = self.server.folder.open_part(slot, offset)
         except (StoreError, UnsafePath) as exc:
             code = exc.code if isinstance(exc, StoreError) else "unsafe_path"
             raise _Fatal(code, str(exc)) from exc
         self.current = slot
-        self.written = start.offset
-        if start.offset == 0 and slot.size <= INLINE_HASH_LIMIT:
+        self.written = offset
+        if offset == 0 and slot.size <= INLINE_HASH_LIMIT:
             self.inline, self.hasher = hashlib.sha256(), None
         else:
             self.inline = None
-            self.hasher = StreamHasher(self.pool, slot.part_path if start.offset else None, start.offset)
+            self.hasher = StreamHasher(self.pool, slot.part_path if offset else None, offset)
+
+    def _open_next_in_group(self) -> None:
+        """Open the group's next file; empty ones are complete at once. The group ends after its last."""
+        group = self.group
+        while self.group_next < len(group):
+            index, _ = group[self.group_next]
+            self._start_file(index, 0)
+            if self.current.size:
+                return
+            self._end_group_file()
+        self.group = None
+
+    def _end_group_file(self) -> None:
+        _, digest = self.group[self.group_next]
+        self.group_next += 1
+        self._end_file(digest)
+
+    def _group_data(self, data: memoryview) -> None:
+        """A group's bytes: the files one after another, each cut where the offer's size says."""
+        while data:
+            left = self.current.size - self.written
+            self._write(data[:left])
+            if len(data) < left:
+                return
+            data = data[left:]
+            self._end_group_file()
+            self._open_next_in_group()
 
     def _write(self, data: memoryview) -> None:
         view = data
@@ -463,14 +503,14 @@ class _Session:
         self.emit(TransferProgress(self.server.worker, self.offer_id, self.batch_done, self.batch_total,
                                    self.files_done, len(self.slots), self.batch_done / elapsed))
 
-    def _end_file(self, end: FileEnd) -> None:
+    def _end_file(self, sha256: str) -> None:
         slot, fd = self.current, self.fd
         self.current, self.fd = None, None
         digest = self.inline.hexdigest() if self.inline is not None else self.hasher.result()
         self.inline = self.hasher = None
         folder = self.server.folder
         offered = self.conn.offer.files[slot.index].sha256
-        if digest != end.sha256 or (offered and offered != digest):
+        if digest != sha256 or (offered and offered != digest):
             folder.discard(slot, fd)
             del self.slots[slot.index]
             self.results[slot.index] = False
@@ -497,6 +537,7 @@ class _Session:
 
     def _finish_batch(self, *, cancelled: bool) -> None:
         offer = self.conn.offer
+        self.group = None  # a cancel may stop a group midway: its open file stays as a .part
         if self.current is not None:
             self._keep_current()
         self._release_all()

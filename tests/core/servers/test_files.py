@@ -28,6 +28,7 @@ from core.protocol.messages import (
     FileEnd,
     FileEntry,
     FileFailed,
+    FileGroup,
     FileOk,
     FileStart,
     Hello,
@@ -488,3 +489,105 @@ def test_a_sender_that_goes_silent_is_dropped_and_others_are_served(file_worker_
         assert cut.value.code == "truncated"  # the receiver hung up on the half-sent file
     finally:
         silent.close()
+
+
+# --- file groups: many small files under one control line ------------------------------------------
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_damaged_file_in_a_group_fails_alone(file_worker, receive_dir: Path) -> None:
+    contents = [b"alpha\n" * 50, b"bravo\n" * 70, b"", b"charlie\n" * 30]
+    sender = RawSender(file_worker.host, file_worker.port)
+    assert "file_group" in sender.conn.features
+    sender.send(Offer(batch="g", files=tuple(FileEntry(f"notes/{i}.txt", len(c)) for i, c in enumerate(contents))))
+    assert isinstance(sender.next(), Accept)
+    digests = [sha(c) for c in contents]
+    digests[1] = sha(b"something else")
+    body = b"".join(contents)
+    cut = len(contents[0]) + 100  # the first frame ends inside the damaged file
+    sender.sock.sendall(sender.conn.send(FileGroup((0, 1, 2, 3), tuple(digests)))
+                        + sender.conn.data_header(cut) + body[:cut]
+                        + sender.conn.data_header(len(body) - cut) + body[cut:] + sender.conn.send(Done("g")))
+    answers = [sender.next() for _ in range(5)]
+    sender.close()
+    assert [type(a).__name__ for a in answers] == ["FileOk", "FileFailed", "FileOk", "FileOk", "Summary"]
+    assert answers[1].index == 1 and answers[1].code == "hash_mismatch"
+    assert answers[4].received == 3 and answers[4].failed == (1,)
+    assert sorted(p.name for p in (receive_dir / "notes").iterdir()) == ["0.txt", "2.txt", "3.txt"]
+    assert (receive_dir / "notes" / "3.txt").read_bytes() == contents[3]
+    assert (receive_dir / "notes" / "2.txt").read_bytes() == b""
+
+
+def test_a_cancel_inside_a_group_keeps_what_arrived_and_the_rest_resumes(file_worker, receive_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    src = tmp_path / "handout"
+    src.mkdir()
+    contents = [os.urandom(3000), os.urandom(5000), os.urandom(100)]
+    for i, c in enumerate(contents):
+        (src / f"{i}.bin").write_bytes(c)
+    files, _ = collect([src])
+    sender = RawSender(file_worker.host, file_worker.port)
+    sender.send(Offer(batch="g", files=tuple(FileEntry(f.rel, f.size) for f in files)))
+    assert isinstance(sender.next(), Accept)
+    partial = contents[0] + contents[1][:2000]
+    sender.sock.sendall(sender.conn.send(FileGroup((0, 1, 2), tuple(sha(c) for c in contents)))
+                        + sender.conn.data_header(len(partial)) + partial + sender.conn.send(Cancel("g")))
+    assert isinstance(sender.next(), FileOk)
+    summary = sender.next()
+    sender.close()
+    assert isinstance(summary, Summary) and summary.received == 1 and summary.failed == (1, 2)
+    assert (receive_dir / "handout" / "0.bin").read_bytes() == contents[0]
+    assert (receive_dir / "handout" / "1.bin.part").read_bytes() == contents[1][:2000]
+    assert not (receive_dir / "handout" / "2.bin").exists()
+    outcome = FileSender(file_worker.host, file_worker.port, files[1:]).run()  # the rest, sent again
+    assert outcome.ok, outcome.message
+    assert tree_digests(receive_dir / "handout") == tree_digests(src)
+
+
+def test_a_small_file_that_changed_since_the_offer_is_named_in_the_failure(file_worker, tmp_path: Path) -> None:
+    src = tmp_path / "class"
+    src.mkdir()
+    for i in range(5):
+        (src / f"{i}.txt").write_text(f"file {i}\n")
+    files, _ = collect([src])
+    (src / "2.txt").write_text("this one grew after it was offered\n")
+    outcome = FileSender(file_worker.host, file_worker.port, files).run()
+    assert not outcome.ok
+    by_name = {r.rel: r for r in outcome.results}
+    assert by_name["class/2.txt"].status == "failed" and "changed while it was being sent" in by_name["class/2.txt"].detail
+    assert "class/2.txt" in outcome.message
+
+
+@pytest.mark.parametrize("features", [("file_group",), ()], ids=["groups", "older-receiver"])
+def test_small_files_travel_in_groups_only_when_the_receiver_offers_them(monkeypatch, tmp_path: Path,
+                                                                        features: tuple) -> None:
+    """An older receiver (no "file_group" in its welcome) is sent one file at a time, and gets them all."""
+    from core.config import FileConfig
+    from core.servers import files as server_module
+
+    monkeypatch.setattr(server_module, "FEATURES", features)
+    seen: set[str] = set()
+    on_event = server_module._Session._on_event
+    monkeypatch.setattr(server_module._Session, "_on_event",
+                        lambda self, event: (seen.add(type(event).__name__), on_event(self, event))[1])
+    inbox = tmp_path / "inbox"
+    server = server_module.FileServer(FileConfig(port=0, host="127.0.0.1", receive_dir=inbox, min_free_bytes=0,
+                                                 auto_accept=True), lambda event: None)
+    host, port = server.start()
+    try:
+        src = tmp_path / "many"
+        for i in range(300):
+            folder = src / f"d{i % 3}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{i}.txt").write_bytes(os.urandom(i * 7))
+        (src / "big.bin").write_bytes(os.urandom(300_000))  # between groups: sent on its own
+        outcome = FileSender(host, port, collect([src])[0]).run()
+        assert outcome.ok, outcome.message
+        assert tree_digests(inbox / "many") == tree_digests(src)
+    finally:
+        server.close()
+    assert ("FileGroup" in seen) == bool(features)
+    assert "FileStart" in seen  # the big file, either way
