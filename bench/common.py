@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -47,6 +48,7 @@ class Series:
 
     name: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # CPU seconds (user + system, both ends) per round, if measured
 
     @property
     def median(self) -> float:
@@ -62,6 +64,15 @@ def timed(cmd: list[str], **kwargs) -> float:
     return time.perf_counter() - started
 
 
+def reap(proc: subprocess.Popen) -> float:
+    """Wait for ``proc`` and return the CPU seconds (user + system) it used, from the kernel's own count."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args)
+    return usage.ru_utime + usage.ru_stime
+
+
 def report(title: str, series: list[Series], size: int | None, baseline: str, extra: dict | None = None) -> dict:
     """Print a table with medians and ratios to ``baseline``; save it under bench/results/."""
     base = next(s for s in series if s.name == baseline)
@@ -70,9 +81,11 @@ def report(title: str, series: list[Series], size: int | None, baseline: str, ex
     for s in series:
         ratio = base.median / s.median  # >1: faster than the baseline
         rate = f"{s.rate(size) / 1e6:8.0f} MB/s" if size else ""
-        print(f"  {s.name:<28} median {s.median * 1000:8.1f} ms  {rate}  {ratio:5.2f}x {baseline}"
+        cpu = f"  CPU {statistics.median(s.cpu):5.2f} s" if s.cpu else ""
+        print(f"  {s.name:<28} median {s.median * 1000:8.1f} ms  {rate}  {ratio:5.2f}x {baseline}{cpu}"
               f"   (rounds: {', '.join(f'{x * 1000:.0f}' for x in s.seconds)} ms)")
-        rows.append({"name": s.name, "median_s": s.median, "rounds_s": s.seconds, f"ratio_vs_{baseline}": ratio})
+        rows.append({"name": s.name, "median_s": s.median, "rounds_s": s.seconds, f"ratio_vs_{baseline}": ratio,
+                     **({"cpu_s": s.cpu} if s.cpu else {})})
     result = {"title": title, "size": size, "baseline": baseline, "series": rows, **(extra or {})}
     RESULTS.mkdir(parents=True, exist_ok=True)
     slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60]
