@@ -58,12 +58,6 @@ class Series:
         return size / self.median
 
 
-def timed(cmd: list[str], **kwargs) -> float:
-    started = time.perf_counter()
-    subprocess.run(cmd, check=True, **kwargs)
-    return time.perf_counter() - started
-
-
 def reap(proc: subprocess.Popen) -> float:
     """Wait for ``proc`` and return the CPU seconds (user + system) it used, from the kernel's own count."""
     _, status, usage = os.wait4(proc.pid, 0)

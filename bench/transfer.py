@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.common import WIRELAB, Series, free_port, need, reap, report, timed
+from bench.common import WIRELAB, Series, free_port, need, reap, report
 
 SHM = Path("/dev/shm")
 
@@ -204,15 +204,15 @@ class Lab:
             subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate,
                             "burst", "256kb", "latency", "50ms"], check=True)
 
-    def exec_b(self, cmd: list[str], **kwargs) -> float:
-        return timed(["ip", "netns", "exec", self.b, *cmd], **kwargs)
+    def in_b(self, cmd: list[str], **kwargs) -> subprocess.Popen:
+        return subprocess.Popen(["ip", "netns", "exec", self.b, *cmd], **kwargs)
 
     def close(self) -> None:
         for ns in (self.a, self.b):
             subprocess.run(["ip", "netns", "del", ns], check=False)
 
 
-def lab(size_mib: int, small: int, rounds: int) -> list[dict]:
+def lab(size_mib: int, small: int, rounds: int, warmup: int = 1) -> list[dict]:
     need("socat", "socat")
     need("tc", "iproute2")
     work = Path(tempfile.mkdtemp(prefix="wl-bench-", dir=SHM))
@@ -229,36 +229,45 @@ def lab(size_mib: int, small: int, rounds: int) -> list[dict]:
         inbox = work / "inbox"
         inbox.mkdir()
         receiver = Receiver(inbox, netns=lab_net.a)
+        untar = work / "untar"
+        out = work / "socat-out"
         try:
             for label, path, size in ((f"{size_mib} MiB file", big, size_mib << 20),
                                       (f"{small} files of 4 KB in 30 folders", tree, small * 4096)):
-                contenders = [Series("wirelab send (SHA-256 verified)"),
-                              Series("socat -b 1048576" if path.is_file() else "tar c | socat")]
-                for _ in range(rounds):
-                    contenders[0].seconds.append(lab_net.exec_b(
-                        [*WIRELAB, "send", f"{lab_net.addr_a}:{receiver.port}", str(path)], stdout=subprocess.DEVNULL))
-                    shutil.rmtree(inbox)
-                    inbox.mkdir()
+                peer = "socat -b 1048576" if path.is_file() else "tar c | socat"
+                series = {name: Series(name) for name in ("wirelab send (SHA-256 verified)", peer)}
+
+                def run(name: str, path: Path = path) -> tuple[float, float]:
+                    if name.startswith("wirelab"):
+                        before = receiver.cpu()
+                        started = time.perf_counter()
+                        cpu = reap(lab_net.in_b([*WIRELAB, "send", f"{lab_net.addr_a}:{receiver.port}", str(path)],
+                                                stdout=subprocess.DEVNULL))
+                        seconds = time.perf_counter() - started
+                        shutil.rmtree(inbox)
+                        inbox.mkdir()
+                        return seconds, cpu + receiver.cpu() - before
                     port = free_port()
-                    out = work / "socat-out"
-                    sink = (f"OPEN:{out},creat,trunc" if path.is_file() else f"SYSTEM:tar x -C {work}/untar")
-                    (work / "untar").mkdir(exist_ok=True)
+                    untar.mkdir(exist_ok=True)
+                    sink = f"OPEN:{out},creat,trunc" if path.is_file() else f"SYSTEM:tar x -C {untar}"
                     server = subprocess.Popen(["ip", "netns", "exec", lab_net.a, "socat", "-b", "1048576", "-u",
                                                f"TCP-LISTEN:{port},reuseaddr", sink])
-                    time.sleep(0.3)
+                    time.sleep(0.3)  # probing the port would use up socat's one connection
                     source = (["socat", "-b", "1048576", "-u", f"OPEN:{path}", f"TCP:{lab_net.addr_a}:{port}"]
                               if path.is_file() else
                               ["sh", "-c", f"tar c -C {path.parent} {path.name} | socat -b 1048576 -u - "
                                            f"TCP:{lab_net.addr_a}:{port}"])
                     started = time.perf_counter()
-                    lab_net.exec_b(source)
-                    server.wait()
-                    contenders[1].seconds.append(time.perf_counter() - started)
-                    shutil.rmtree(work / "untar", ignore_errors=True)
-                    if out.exists():
-                        out.unlink()
-                results.append(report(f"Lab link 1 Gbit/s (two netns, tbf), {label}", contenders, size,
-                                      contenders[1].name))
+                    cpu = reap(lab_net.in_b(source))
+                    cpu += reap(server)
+                    seconds = time.perf_counter() - started
+                    shutil.rmtree(untar, ignore_errors=True)
+                    out.unlink(missing_ok=True)
+                    return seconds, cpu
+
+                interleave(series, run, rounds, warmup)
+                results.append(report(f"Lab link 1 Gbit/s (two netns, tbf), {label}", list(series.values()), size,
+                                      peer))
         finally:
             receiver.close()
     finally:
@@ -273,13 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mib", type=int, default=None)
     parser.add_argument("--small", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first (loopback)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds before the timed ones")
     args = parser.parse_args(argv)
     if args.which in ("loopback", "all"):
         result = loopback(args.size_mib or 1024, args.rounds, args.warmup)
         print(f"  receiver peak RSS: {result['receiver_peak_rss_mb']:.0f} MB")
     if args.which in ("lab", "all"):
-        lab(args.size_mib or 256, args.small, args.rounds)
+        lab(args.size_mib or 256, args.small, args.rounds, args.warmup)
     return 0
 
 
