@@ -19,7 +19,6 @@ import socket
 import stat
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,7 +316,7 @@ class FileSender:
                 raise _Abort(welcome.message, fatal=True, layer="service")
             if not files:
                 return self._finish(True, "Nothing to send.")
-            batch = uuid.uuid4().hex[:12]
+            batch = os.urandom(6).hex()  # 12 hex digits (uuid would cost its import at every start)
             with lock:
                 data = conn.send(Offer(batch=batch, files=tuple(FileEntry(f.rel, f.size) for f in files)))
             sock.sendall(data)

@@ -6,7 +6,6 @@ Imports nothing from Qt at module level: spawned worker processes re-import the 
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -14,7 +13,12 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     # First, always: in a frozen (PyInstaller) app a spawned worker re-runs this executable, and
     # freeze_support() is what turns that run into the worker instead of a second app (a fork bomb).
-    multiprocessing.freeze_support()
+    # Run from source it does nothing, and `wirelab send`/`chat` then need no multiprocessing at all
+    # (its import is ~16 ms of every start); the supervisor imports it when a command runs servers.
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from core.cli import main as cli_main
 
     return cli_main(sys.argv[1:] if argv is None else list(argv), open_gui=open_gui)
