@@ -73,6 +73,15 @@ class Receiver:
             except psutil.Error:
                 pass
 
+    def send(self, path: Path, host: str = "127.0.0.1", prefix: list[str] | None = None) -> tuple[float, float]:
+        """One `wirelab send` of ``path`` to this receiver: (seconds, CPU seconds both ends used)."""
+        before = self.cpu()
+        started = time.perf_counter()
+        cpu = reap(subprocess.Popen([*(prefix or []), *WIRELAB, "send", f"{host}:{self.port}", str(path)],
+                                    stdout=subprocess.DEVNULL))
+        seconds = time.perf_counter() - started
+        return seconds, cpu + self.cpu() - before
+
     def cpu(self) -> float:
         """CPU seconds (user + system) the file worker process has used so far."""
         for child in psutil.Process(self.proc.pid).children(recursive=True):
@@ -131,12 +140,7 @@ def loopback(size_mib: int, rounds: int, warmup: int = 1) -> dict:
 
         def run(name: str) -> tuple[float, float]:
             if name.startswith("wirelab"):
-                before = receiver.cpu()
-                started = time.perf_counter()
-                cpu = reap(subprocess.Popen([*WIRELAB, "send", f"127.0.0.1:{receiver.port}", str(src)],
-                                            stdout=subprocess.DEVNULL))
-                seconds = time.perf_counter() - started
-                cpu += receiver.cpu() - before
+                seconds, cpu = receiver.send(src)
                 for f in inbox.iterdir():
                     assert f.stat().st_size == size
                     f.unlink()
@@ -204,9 +208,6 @@ class Lab:
             subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate,
                             "burst", "256kb", "latency", "50ms"], check=True)
 
-    def in_b(self, cmd: list[str], **kwargs) -> subprocess.Popen:
-        return subprocess.Popen(["ip", "netns", "exec", self.b, *cmd], **kwargs)
-
     def close(self) -> None:
         for ns in (self.a, self.b):
             subprocess.run(["ip", "netns", "del", ns], check=False)
@@ -239,14 +240,10 @@ def lab(size_mib: int, small: int, rounds: int, warmup: int = 1) -> list[dict]:
 
                 def run(name: str, path: Path = path) -> tuple[float, float]:
                     if name.startswith("wirelab"):
-                        before = receiver.cpu()
-                        started = time.perf_counter()
-                        cpu = reap(lab_net.in_b([*WIRELAB, "send", f"{lab_net.addr_a}:{receiver.port}", str(path)],
-                                                stdout=subprocess.DEVNULL))
-                        seconds = time.perf_counter() - started
+                        seconds, cpu = receiver.send(path, lab_net.addr_a, ["ip", "netns", "exec", lab_net.b])
                         shutil.rmtree(inbox)
                         inbox.mkdir()
-                        return seconds, cpu + receiver.cpu() - before
+                        return seconds, cpu
                     port = free_port()
                     untar.mkdir(exist_ok=True)
                     sink = f"OPEN:{out},creat,trunc" if path.is_file() else f"SYSTEM:tar x -C {untar}"
@@ -258,7 +255,7 @@ def lab(size_mib: int, small: int, rounds: int, warmup: int = 1) -> list[dict]:
                               ["sh", "-c", f"tar c -C {path.parent} {path.name} | socat -b 1048576 -u - "
                                            f"TCP:{lab_net.addr_a}:{port}"])
                     started = time.perf_counter()
-                    cpu = reap(lab_net.in_b(source))
+                    cpu = reap(subprocess.Popen(["ip", "netns", "exec", lab_net.b, *source]))
                     cpu += reap(server)
                     seconds = time.perf_counter() - started
                     shutil.rmtree(untar, ignore_errors=True)
