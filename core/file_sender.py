@@ -25,7 +25,15 @@ from pathlib import Path
 
 from core.config import machine_name
 from core.net.connect import ConnectFailure, connect, no_delay
-from core.protocol import MAX_CHUNK, NEED_DATA, Connection, ConnectionClosed, ProtocolError, Role
+from core.protocol import (
+    MAX_CHUNK,
+    NEED_DATA,
+    Connection,
+    ConnectionClosed,
+    LocalProtocolError,
+    ProtocolError,
+    Role,
+)
 from core.protocol.messages import (
     Accept,
     Cancel,
@@ -249,6 +257,7 @@ class FileSender:
         self._total = sum(f.size for f in files)
         self._started = 0.0
         self._last_progress = 0.0
+        self._connected = False  # has any connection of this job been made?
 
     def cancel(self) -> None:
         """Stop as soon as possible; what the receiver already holds stays there as resumable parts."""
@@ -303,8 +312,12 @@ class FileSender:
             sock = connect(self.host, self.port, timeout=self.connect_timeout)
             no_delay(sock)
         except ConnectFailure as exc:
-            raise _Abort(exc.message, fatal=exc.layer in ("name", "address"), layer=exc.layer) from exc
+            # Reconnecting is for a connection that worked and dropped. If the very first one fails
+            # (nothing listening, no answer, no route), trying again only delays what it has to say.
+            fatal = exc.layer in ("name", "address") or not self._connected
+            raise _Abort(exc.message, fatal=fatal, layer=exc.layer) from exc
         self._sock = sock
+        self._connected = True
         conn = Connection(Role.CLIENT)
         lock = threading.Lock()
         try:
@@ -341,6 +354,13 @@ class FileSender:
                                            f"{len(failed)} failed: {failed[0].detail}")
             assert isinstance(summary, Summary)
             return self._finish(True, f"All {len(self.files)} file(s) arrived and were verified by SHA-256.")
+        except LocalProtocolError as exc:
+            if exc.code != "closed":
+                raise
+            # The receiver hung up while we were still sending: the reader saw the end of the stream.
+            if reader is not None and isinstance(reader.failed, str):
+                raise _Abort(reader.failed, fatal=True) from exc  # it said why first
+            raise _Abort("The connection was lost: the receiver closed it before the files were through.") from exc
         except ProtocolError as exc:
             raise _Abort(f"The program at {self.host}:{self.port} is not a Wirelab file receiver ({exc.message}).",
                          fatal=True, layer="wrong_program") from exc
@@ -542,7 +562,7 @@ class _Reader(threading.Thread):
         self.sock, self.conn, self.lock = sock, conn, lock
         self.on_result: Callable[[FileOk | FileFailed], None] | None = None
         self.summary: Summary | None = None
-        self.failed: BaseException | str | None = None
+        self.failed: BaseException | str | None = None  # a string: the receiver's own words (an Error)
         self._done = threading.Event()
 
     def _events(self) -> Iterable[object]:
@@ -601,7 +621,8 @@ class _Reader(threading.Thread):
                     if event.fatal:
                         return
                 elif isinstance(event, ConnectionClosed):
-                    self.failed = "the receiver closed the connection"
+                    # Not a reason the receiver gave (those are strings): a lost connection, worth a retry.
+                    self.failed = ConnectionResetError("the receiver closed the connection")
                     return
         except (OSError, ProtocolError) as exc:
             self.failed = exc

@@ -307,6 +307,102 @@ def test_resume_after_the_sender_is_killed_mid_file(file_worker, receive_dir: Pa
     assert not part.exists()
 
 
+class CuttingProxy:
+    """A real TCP relay in front of the receiver that cuts its first connection after ``cut`` bytes
+    from the sender, the way a pulled cable or a Wi-Fi drop would; later connections pass through."""
+
+    def __init__(self, target: tuple[str, int], cut: int) -> None:
+        self.target, self.cut = target, cut
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.sockets: list[socket.socket] = []
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            limit = self.cut if self.connections == 1 else None
+            for args in ((client, upstream, limit), (upstream, client, None)):
+                thread = threading.Thread(target=self._pipe, args=args, daemon=True)
+                self.threads.append(thread)
+                thread.start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket, limit: int | None) -> None:
+        moved = 0
+        try:
+            while limit is None or moved < limit:
+                data = src.recv(65536 if limit is None else min(65536, limit - moved))
+                if not data:
+                    break
+                dst.sendall(data)
+                moved += len(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (Linux)
+        except OSError:
+            pass
+        self.listener.close()
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in self.threads:
+            thread.join(timeout=10)
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_a_dropped_connection_is_reconnected_and_the_file_resumes(file_worker, receive_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    src = tmp_path / "big.bin"
+    src.write_bytes(os.urandom(8 * 1024 * 1024))
+    proxy = CuttingProxy((file_worker.host, file_worker.port), cut=3 * 1024 * 1024)
+    steps: list[str] = []
+    try:
+        outcome = FileSender("127.0.0.1", proxy.port, collect([src])[0], retry_delay=0.2,
+                             on_progress=lambda p: steps.append(p.current)).run()
+    finally:
+        proxy.close()
+    assert outcome.ok, outcome.message
+    assert proxy.connections == 2
+    assert any(step.startswith("Connection lost; trying again (1/3)") for step in steps)
+    assert outcome.bytes_sent < 2 * src.stat().st_size  # resumed from the receiver's .part, not resent whole
+    assert digest(receive_dir / "big.bin") == digest(src)
+    assert not (receive_dir / "big.bin.part").exists()
+
+
+def test_nothing_listening_fails_at_once_without_retrying(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("hello")
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    steps: list[str] = []
+    outcome = FileSender("127.0.0.1", port, collect([src])[0], retry_delay=30,
+                         on_progress=lambda p: steps.append(p.current)).run()
+    assert not outcome.ok and outcome.layer == "refused"
+    assert outcome.message.startswith(f"Nothing is listening at 127.0.0.1:{port}")
+    assert not any("trying again" in step for step in steps)  # a 30 s retry delay would have shown here
+
+
 def test_a_part_from_a_different_file_is_kept_and_not_resumed(file_worker, receive_dir: Path, tmp_path: Path) -> None:
     (receive_dir / "notes.txt.part").write_bytes(b"someone else's half file")
     src = tmp_path / "notes.txt"
