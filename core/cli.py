@@ -164,15 +164,16 @@ def serve(args: argparse.Namespace) -> int:
             print("Serving the lab network: other machines can reach these servers at this computer's addresses.")
         print("Press Ctrl-C to stop.", flush=True)
         prompter = _OfferPrompter(supervisor, interactive=sys.stdin.isatty() and not settings.auto_accept)
+        log = _ServeLog(prompter)
         while True:
             try:
                 event = events.get(timeout=0.5)
             except queue.Empty:
                 continue
-            _print_event(event, prompter)
+            log.show(event)
             while True:  # a burst (3,000 small files received) is printed with one flush at its end
                 try:
-                    _print_event(events.get_nowait(), prompter)
+                    log.show(events.get_nowait())
                 except queue.Empty:
                     break
             sys.stdout.flush()
@@ -242,21 +243,41 @@ class _OfferPrompter:
         self.supervisor.send(offer.worker, OfferAnswer(offer.offer_id, accept))
 
 
-def _print_event(event: object, prompter: _OfferPrompter) -> None:
-    from core.messages import FileOffer, FileReceived, Log, TransferFinished, WorkerError, WorkerExited
+class _ServeLog:
+    """What ``serve`` prints for the worker events: one line per file for the first few files of a
+    transfer, then a summary when it ends (a folder of 3,000 files is one screenful, not 3,000 lines)."""
 
-    if isinstance(event, FileOffer):
-        threading.Thread(target=prompter.handle, args=(event,), daemon=True).start()
-    elif isinstance(event, FileReceived):
-        print(f"received {event.path} ({human_size(event.size)}, SHA-256 verified) from {event.peer}")
-    elif isinstance(event, TransferFinished) and (event.failed or event.message):
-        print(f"transfer: {event.message}", flush=True)
-    elif isinstance(event, Log) and event.level in ("warning", "error"):
-        print(f"{event.worker:<6} {event.text}", file=sys.stderr, flush=True)
-    elif isinstance(event, WorkerError):
-        print(f"{event.worker:<6} {event.message}", file=sys.stderr, flush=True)
-    elif isinstance(event, WorkerExited) and not event.requested:
-        print(f"{event.worker:<6} {event.error or 'stopped'}", file=sys.stderr, flush=True)
+    #: Files of one transfer listed one by one; the rest are counted in the summary line.
+    EACH = 10
+
+    def __init__(self, prompter: _OfferPrompter) -> None:
+        self.prompter = prompter
+        self._tally: dict[str, list[int]] = {}  # offer id -> [files, bytes]
+
+    def show(self, event: object) -> None:
+        from core.messages import FileOffer, FileReceived, Log, TransferFinished, WorkerError, WorkerExited
+
+        if isinstance(event, FileReceived):
+            tally = self._tally.setdefault(event.offer_id, [0, 0])
+            tally[0] += 1
+            tally[1] += event.size
+            if tally[0] <= self.EACH:
+                print(f"received {event.path} ({human_size(event.size)}, SHA-256 verified) from {event.peer}")
+            elif tally[0] == self.EACH + 1:
+                print(f"    … more files are arriving from {event.peer}; the total follows when they are all in")
+        elif isinstance(event, TransferFinished):
+            files, size = self._tally.pop(event.offer_id, (0, 0))
+            if event.message:
+                print(f"transfer: {event.message}" + (f" ({human_size(size)} in all)" if files > 1 else ""),
+                      flush=True)
+        elif isinstance(event, FileOffer):
+            threading.Thread(target=self.prompter.handle, args=(event,), daemon=True).start()
+        elif isinstance(event, Log) and event.level in ("warning", "error"):
+            print(f"{event.worker:<6} {event.text}", file=sys.stderr, flush=True)
+        elif isinstance(event, WorkerError):
+            print(f"{event.worker:<6} {event.message}", file=sys.stderr, flush=True)
+        elif isinstance(event, WorkerExited) and not event.requested:
+            print(f"{event.worker:<6} {event.error or 'stopped'}", file=sys.stderr, flush=True)
 
 
 def console_main() -> int:  # pragma: no cover - thin wrapper for ``python -m core``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import socket
 import time
 import urllib.request
@@ -80,3 +81,32 @@ def test_bad_port_is_a_usage_error() -> None:
                             timeout=30)
     assert result.returncode == 2
     assert "is not a port number" in result.stderr
+
+
+def test_serve_lists_the_first_files_of_a_folder_then_sums_up_the_rest(tmp_path: Path) -> None:
+    """A folder of many files is a screenful in the terminal: ten lines, a note, and one total."""
+    folder = tmp_path / "handout"
+    folder.mkdir()
+    for i in range(25):
+        (folder / f"sheet-{i:02d}.txt").write_bytes(b"x" * 1000)
+    proc = start_process([*wirelab_command(), "serve", "--only", "files", "--file-port", "0", "--auto-accept",
+                          "--receive-dir", str(tmp_path / "in")])
+    try:
+        port = int(read_addresses(proc, 1)["files"].rsplit(":", 1)[1])
+        sent = subprocess.run([*wirelab_command(), "send", f"127.0.0.1:{port}", str(folder)],
+                              capture_output=True, text=True, timeout=60)
+        assert sent.returncode == 0, sent.stderr
+        lines = []
+        while not (line := proc.stdout.readline()).startswith("transfer:"):
+            assert line, "serve ended before the transfer's summary"
+            lines.append(line)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    each = [text for text in lines if text.startswith("received ")]
+    assert len(each) == 10
+    assert all("SHA-256 verified" in text for text in each)
+    assert sum("more files are arriving" in text for text in lines) == 1
+    assert "All 25 file(s)" in line and "arrived and were verified" in line
+    assert "(24.4 KB in all)" in line
+    assert len(list((tmp_path / "in" / "handout").iterdir())) == 25
