@@ -267,9 +267,11 @@ class _ServeLog:
                 print(f"    … more files are arriving from {event.peer}; the total follows when they are all in")
         elif isinstance(event, TransferFinished):
             files, size = self._tally.pop(event.offer_id, (0, 0))
-            if event.message:
-                print(f"transfer: {event.message}" + (f" ({human_size(size)} in all)" if files > 1 else ""),
-                      flush=True)
+            message = event.message
+            if message and files > 1:
+                message = f"{message.removesuffix('.')} ({human_size(size)} in all)."
+            if message:
+                print(f"transfer: {message}", flush=True)
         elif isinstance(event, FileOffer):
             threading.Thread(target=self.prompter.handle, args=(event,), daemon=True).start()
         elif isinstance(event, Log) and event.level in ("warning", "error"):
