@@ -22,7 +22,7 @@ from typing import Any
 
 from core.config import FileConfig
 from core.errors import WorkerFatal
-from core.files.hashing import BufferPool, StreamHasher
+from core.files.hashing import BufferPool, SpareBuffers, StreamHasher
 from core.files.paths import UnsafePath, check_name
 from core.files.store import ReceiveFolder, Slot, StoreError
 from core.messages import (
@@ -109,6 +109,8 @@ class FileServer:
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._advertiser: Any = None
+        #: Buffers of finished connections, so the next one starts with warm memory.
+        self.spare_buffers = SpareBuffers(keep=POOL_BUFFERS)
 
     def start(self) -> tuple[str, int]:
         try:
@@ -222,7 +224,7 @@ class _Session:
         self.written = 0
         self.inline: Any = None
         self.hasher: StreamHasher | None = None
-        self.pool = BufferPool(POOL_BUFFERS, POOL_BUFFER_SIZE)
+        self.pool = BufferPool(POOL_BUFFERS, POOL_BUFFER_SIZE, server.spare_buffers)
         self.fed: StreamHasher | None = None  # the hasher holding views of the buffer being processed
         self.outbox = bytearray()
         self.batch_total = 0
@@ -295,6 +297,7 @@ class _Session:
             self._release_all()
             self.server.folder.sync_names()
             self.sock.close()
+            self.pool.close()
             self.server.forget(self)
             if self.announced:
                 self.emit(ClientDisconnected(self.server.worker, self.client_id, self.peer, reason))

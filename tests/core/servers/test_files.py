@@ -687,3 +687,32 @@ def test_small_files_travel_in_groups_only_when_the_receiver_offers_them(monkeyp
         server.close()
     assert ("FileGroup" in seen) == bool(features)
     assert "FileStart" in seen  # the big file, either way
+
+
+def test_the_next_connection_receives_into_the_buffers_the_last_one_left(monkeypatch, tmp_path: Path) -> None:
+    """A new 2 MiB buffer costs page faults; a second transfer reuses the first one's warm buffers."""
+    from core.config import FileConfig
+    from core.files import hashing
+    from core.servers import files as server_module
+
+    reused: list[bytearray] = []
+    take = hashing.SpareBuffers.take
+    monkeypatch.setattr(hashing.SpareBuffers, "take",
+                        lambda self, size: (buf := take(self, size), buf is not None and reused.append(buf))[0])
+    inbox = tmp_path / "inbox"
+    server = server_module.FileServer(FileConfig(port=0, host="127.0.0.1", receive_dir=inbox, min_free_bytes=0,
+                                                 auto_accept=True), lambda event: None)
+    host, port = server.start()
+    try:
+        for name in ("first.bin", "second.bin"):
+            (tmp_path / name).write_bytes(os.urandom(12 * 1024 * 1024))
+            outcome = FileSender(host, port, collect([tmp_path / name])[0]).run()
+            assert outcome.ok, outcome.message
+            assert digest(inbox / name) == digest(tmp_path / name)
+            deadline = time.monotonic() + 10
+            while not len(server.spare_buffers) and time.monotonic() < deadline:
+                time.sleep(0.01)  # the session ends just after the sender's summary
+            assert 1 <= len(server.spare_buffers) <= server_module.POOL_BUFFERS
+    finally:
+        server.close()
+    assert reused  # the second connection took the first one's buffers
