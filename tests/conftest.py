@@ -5,6 +5,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import queue
+import selectors
 import shutil
 import socket
 import subprocess
@@ -136,3 +137,22 @@ def start_process(args: list[str], **kwargs: Any) -> subprocess.Popen:
     kwargs.setdefault("stderr", subprocess.PIPE)
     kwargs.setdefault("text", True)
     return subprocess.Popen(args, start_new_session=True, env={**os.environ, **kwargs.pop("env", {})}, **kwargs)
+
+
+def read_until(stream, text: str, timeout: float = 10.0) -> str:
+    """Read what a real process prints until ``text`` shows up (raw reads: no buffering surprises)."""
+    fd = stream.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while time.monotonic() < deadline and text.encode() not in seen:
+            if sel.select(timeout=0.1):
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                seen += chunk
+    decoded = seen.decode("utf-8", "replace")
+    if text not in decoded:
+        raise AssertionError(f"{text!r} never arrived; got {decoded[-500:]!r}")
+    return decoded

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import selectors
 import signal
 import subprocess
 import socket
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.conftest import start_process, wirelab_command
+from tests.conftest import read_until, start_process, wirelab_command
 
 
 def serve(tmp_path: Path, *extra: str):
@@ -67,7 +65,7 @@ def test_serve_with_a_taken_port_says_so_and_keeps_the_others_running(tmp_path: 
             assert set(urls) == {"echo", "files", "api"}
             # The other three can be listening before the chat worker has reported its failure: wait
             # for the words (the test used to stop the server first, now and then).
-            said = read_until(proc.stderr, f"Port {taken} is already used by another program")
+            said = read_until(proc.stderr, f"Port {taken} is already used by another program", timeout=30)
             assert proc.poll() is None  # still serving the other three
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)
@@ -78,24 +76,6 @@ def test_serve_with_a_taken_port_says_so_and_keeps_the_others_running(tmp_path: 
     assert f"Port {taken} is already used by another program" in said
     assert "Traceback" not in said + err
     assert proc.returncode == 0
-
-
-def read_until(stream, words: str, timeout: float = 30.0) -> str:
-    """What ``stream`` said until ``words`` appeared (or everything by the deadline).
-
-    Reads the file descriptor itself, so nothing waits in the text wrapper's buffer unseen.
-    """
-    said = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        while words.encode() not in said and (left := deadline - time.monotonic()) > 0:
-            if selector.select(left):
-                chunk = os.read(stream.fileno(), 65536)
-                if not chunk:
-                    break
-                said += chunk
-    return said.decode()
 
 
 def test_bad_port_is_a_usage_error() -> None:

@@ -22,7 +22,7 @@ from core.protocol.messages import (
     Say,
     Welcome,
 )
-from tests.conftest import free_port, need_tool, wait_for
+from tests.conftest import free_port, need_tool, read_until, wait_for
 
 
 class Person:
@@ -165,28 +165,6 @@ def nc_process(host: str, port: int) -> subprocess.Popen:
     nc = need_tool("nc.openbsd")  # OpenBSD netcat: -N closes the socket when stdin ends
     return subprocess.Popen([nc, "-N", host, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, bufsize=1, encoding="utf-8")
-
-
-def read_until(stream, text: str, timeout: float = 10.0) -> str:
-    """Read what a real process prints until ``text`` shows up (raw reads: no buffering surprises)."""
-    import os
-    import selectors
-
-    fd = stream.fileno()
-    seen = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
-        while time.monotonic() < deadline and text.encode() not in seen:
-            if sel.select(timeout=0.1):
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                seen += chunk
-    decoded = seen.decode("utf-8", "replace")
-    if text not in decoded:
-        raise AssertionError(f"{text!r} never arrived; got {decoded[-500:]!r}")
-    return decoded
 
 
 def test_a_real_nc_and_a_wirelab_client_chat_in_one_room(people, chat_worker) -> None:

@@ -697,8 +697,14 @@ def test_the_next_connection_receives_into_the_buffers_the_last_one_left(monkeyp
 
     reused: list[bytearray] = []
     take = hashing.SpareBuffers.take
-    monkeypatch.setattr(hashing.SpareBuffers, "take",
-                        lambda self, size: (buf := take(self, size), buf is not None and reused.append(buf))[0])
+
+    def take_and_note(self, size: int) -> bytearray | None:
+        buf = take(self, size)
+        if buf is not None:
+            reused.append(buf)
+        return buf
+
+    monkeypatch.setattr(hashing.SpareBuffers, "take", take_and_note)
     inbox = tmp_path / "inbox"
     server = server_module.FileServer(FileConfig(port=0, host="127.0.0.1", receive_dir=inbox, min_free_bytes=0,
                                                  auto_accept=True), lambda event: None)
